@@ -26,6 +26,7 @@ router
     // Parse the configuration once up front so a bad value fails every route clearly.
     configFor(env);
   })
+  .get("/healthz", () => Response.json({ ok: true }))
   .get("/v1/sessions/:sessionId/stream", forwardToSession)
   .get("/v1/sessions/:sessionId/window", forwardToSession)
   .get("/v1/recordings/:userId/:file", downloadRecording);

@@ -1,0 +1,154 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+/** A `wrangler dev` process on a loopback port, with local R2 and Durable Objects. */
+export interface DevServer {
+  /** http://127.0.0.1:PORT */
+  url: string;
+  port: number;
+  persistDir: string;
+  /** Output wrangler printed so far, for diagnostics. */
+  output(): string;
+  /** Stops the process gracefully and waits for it to exit. */
+  stop(): Promise<void>;
+  /** Kills the process at once, as a crash or deploy would. */
+  kill(): Promise<void>;
+}
+
+export interface DevServerOptions {
+  port?: number;
+  /** Reuse a state directory, to restart over the same storage. */
+  persistDir?: string;
+  /** Extra `[vars]` overrides, such as AUDIO_STORAGE_UPLOAD_INTERVAL_MS. */
+  vars?: Record<string, string>;
+  /** Milliseconds to wait for the server to answer. */
+  startTimeoutMs?: number;
+}
+
+const ROOT = resolve(import.meta.dirname, "../..");
+
+/** Returns a free TCP port on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** Starts `wrangler dev` on 127.0.0.1 and resolves once it serves requests. */
+export async function startDevServer(
+  options: DevServerOptions = {},
+): Promise<DevServer> {
+  const port = options.port ?? (await freePort());
+  const persistDir =
+    options.persistDir ?? mkdtempSync(join(tmpdir(), "audio-dev-"));
+  const args = [
+    "dev",
+    "--local",
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    String(port),
+    "--persist-to",
+    persistDir,
+    "--test-scheduled",
+    "--show-interactive-dev-session=false",
+    "--inspector-port",
+    String(await freePort()),
+  ];
+  for (const [name, value] of Object.entries(options.vars ?? {})) {
+    args.push("--var", `${name}:${value}`);
+  }
+
+  const child = spawn(join(ROOT, "node_modules/.bin/wrangler"), args, {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      CLOUDFLARE_CF_FETCH_ENABLED: "false",
+      WRANGLER_SEND_METRICS: "false",
+      WRANGLER_SEND_ERROR_REPORTS: "false",
+      CI: "true",
+      PATH: `${join(ROOT, "node_modules/.bin")}:${process.env.PATH ?? ""}`,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  let output = "";
+  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+
+  const url = `http://127.0.0.1:${port}`;
+  const server: DevServer = {
+    url,
+    port,
+    persistDir,
+    output: () => output,
+    stop: () => terminate(child, "SIGTERM"),
+    kill: () => terminate(child, "SIGKILL"),
+  };
+  try {
+    await waitUntilServing(url, child, options.startTimeoutMs ?? 90_000);
+  } catch (error) {
+    await server.kill();
+    throw new Error(
+      `${(error as Error).message}\n--- wrangler output ---\n${output}`,
+    );
+  }
+  return server;
+}
+
+async function waitUntilServing(
+  url: string,
+  child: ChildProcess,
+  timeoutMs: number,
+) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new Error(`wrangler dev exited with code ${child.exitCode}`);
+    }
+    try {
+      const response = await fetch(`${url}/healthz`);
+      await response.arrayBuffer();
+      if (response.ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(
+    `wrangler dev did not answer on ${url} within ${timeoutMs} ms`,
+  );
+}
+
+/** Signals the whole process group, since wrangler starts workerd as a child. */
+async function terminate(
+  child: ChildProcess,
+  signal: NodeJS.Signals,
+): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((r) => child.once("exit", () => r()));
+  try {
+    process.kill(-child.pid!, signal);
+  } catch {
+    child.kill(signal);
+  }
+  const timeout = new Promise<void>((r) => setTimeout(r, 10_000));
+  await Promise.race([exited, timeout]);
+  if (child.exitCode === null && child.signalCode === null) {
+    try {
+      process.kill(-child.pid!, "SIGKILL");
+    } catch {
+      child.kill("SIGKILL");
+    }
+    await exited;
+  }
+}

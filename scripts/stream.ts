@@ -1,0 +1,74 @@
+// Streams a WAV file to the service at real-time pace and checks that the
+// downloaded recording holds exactly the bytes sent.
+//
+//   npm run stream -- FILE.wav [--session ID] [--user ID] [--speed N] [--url URL]
+import { parseArgs } from "node:util";
+import { streamFile } from "./lib/stream-file.ts";
+
+const USAGE =
+  "usage: npm run stream -- FILE.wav [--session ID] [--user ID] [--speed N] [--url http://127.0.0.1:8787]";
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    session: { type: "string" },
+    user: { type: "string", default: "demo-user" },
+    speed: { type: "string", default: "1" },
+    url: { type: "string", default: "http://127.0.0.1:8787" },
+  },
+});
+
+const file = positionals[0];
+const speed = Number(values.speed);
+if (!file || !Number.isFinite(speed) || speed <= 0) {
+  console.error(USAGE);
+  process.exit(2);
+}
+const sessionId = values.session ?? `demo-${Date.now()}`;
+
+function progressBar(share: number, width = 30): string {
+  const filled = Math.round(share * width);
+  return `[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${(share * 100).toFixed(0).padStart(3)}%`;
+}
+
+let lastDrawAt = 0;
+
+const result = await streamFile({
+  baseUrl: values.url,
+  file,
+  userId: values.user,
+  sessionId,
+  speed,
+  onProgress: (share, client) => {
+    const now = performance.now();
+    if (now - lastDrawAt < 100 && share < 1) return;
+    lastDrawAt = now;
+    const { sent, received, journaled, uploaded } = client.offsets;
+    process.stderr.write(
+      `\r${progressBar(share)} sent ${sent} B, received ${received}, journaled ${journaled}, uploaded ${uploaded}   `,
+    );
+  },
+  onEvent: (event) => {
+    if (event.type === "uploaded") {
+      process.stderr.write(
+        `\nuploaded ${event.key} [${event.start}, ${event.end})\n`,
+      );
+    } else if (event.type === "error" || event.type === "reconnecting") {
+      process.stderr.write(`\n${JSON.stringify(event)}\n`);
+    }
+  },
+}).catch((error: Error) => {
+  console.error(`\nstream failed: ${error.message}`);
+  process.exit(1);
+});
+
+process.stderr.write("\n");
+console.log(
+  `session ${sessionId}: sent ${result.sent.length} bytes, downloaded ${result.downloaded.length} bytes`,
+);
+if (result.identical) {
+  console.log("downloaded audio is byte-identical to the audio sent");
+} else {
+  console.log("MISMATCH: downloaded audio differs from the audio sent");
+  process.exit(1);
+}
