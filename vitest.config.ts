@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
+    // Service logs print only for failing tests.
+    silent: "passed-only",
     projects: [
       {
         plugins: [

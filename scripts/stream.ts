@@ -3,6 +3,7 @@
 //
 //   npm run stream -- FILE.wav [--session ID] [--user ID] [--speed N] [--url URL]
 import { parseArgs } from "node:util";
+import { progressLine } from "./lib/progress.ts";
 import { streamFile } from "./lib/stream-file.ts";
 
 const USAGE =
@@ -26,28 +27,13 @@ if (!file || !Number.isFinite(speed) || speed <= 0) {
 }
 const sessionId = values.session ?? `demo-${Date.now()}`;
 
-function progressBar(share: number, width = 30): string {
-  const filled = Math.round(share * width);
-  return `[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${(share * 100).toFixed(0).padStart(3)}%`;
-}
-
-let lastDrawAt = 0;
-
 const result = await streamFile({
   baseUrl: values.url,
   file,
   userId: values.user,
   sessionId,
   speed,
-  onProgress: (share, client) => {
-    const now = performance.now();
-    if (now - lastDrawAt < 100 && share < 1) return;
-    lastDrawAt = now;
-    const { sent, received, journaled, uploaded } = client.offsets;
-    process.stderr.write(
-      `\r${progressBar(share)} sent ${sent} B, received ${received}, journaled ${journaled}, uploaded ${uploaded}   `,
-    );
-  },
+  onProgress: progressLine(),
   onEvent: (event) => {
     if (event.type === "uploaded") {
       process.stderr.write(
