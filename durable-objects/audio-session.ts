@@ -83,6 +83,8 @@ export class AudioSession extends DurableObject<Env> {
   private lastAckAt = 0;
   private lastSlowDownAt = 0;
   private tickTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Frames waiting behind a Blob read, or null when none wait. */
+  private frameQueue: Promise<void> | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -181,10 +183,33 @@ export class AudioSession extends DurableObject<Env> {
     };
   }
 
-  override async webSocketMessage(
+  /**
+   * Handles one frame. An ArrayBuffer is handled at once; a Blob must be read
+   * first, and while any read is pending later frames (text included) wait
+   * in a queue, so frames are stored in the order they arrived.
+   */
+  override webSocketMessage(
     ws: WebSocket,
-    message: string | ArrayBuffer,
-  ) {
+    message: string | ArrayBuffer | Blob,
+  ): Promise<void> {
+    const isBlob =
+      typeof message === "object" && !(message instanceof ArrayBuffer);
+    if (!isBlob && !this.frameQueue) return this.handleMessage(ws, message);
+
+    const queued = (this.frameQueue ?? Promise.resolve()).then(() =>
+      this.handleMessage(ws, message),
+    );
+    const tail = queued.finally(() => {
+      if (this.frameQueue === tail) this.frameQueue = null;
+    });
+    this.frameQueue = tail;
+    return tail;
+  }
+
+  private async handleMessage(
+    ws: WebSocket,
+    message: string | ArrayBuffer | Blob,
+  ): Promise<void> {
     try {
       if (typeof message === "string") {
         await this.onControl(ws, message);

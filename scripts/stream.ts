@@ -1,5 +1,5 @@
 // Streams a WAV file to the service at real-time pace and checks that the
-// downloaded recording holds exactly the bytes sent.
+// downloaded recording contains exactly the bytes sent.
 //
 //   npm run stream -- FILE.wav [--session ID] [--user ID] [--speed N] [--url URL]
 import { parseArgs } from "node:util";

@@ -24,7 +24,7 @@ export interface DevServerOptions {
   persistDir?: string;
   /** Extra `[vars]` overrides, such as AUDIO_STORAGE_UPLOAD_INTERVAL_MS. */
   vars?: Record<string, string>;
-  /** Milliseconds to wait for the server to answer. */
+  /** Milliseconds to wait for the server to respond. */
   startTimeoutMs?: number;
 }
 
@@ -125,7 +125,7 @@ async function waitUntilServing(
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(
-    `wrangler dev did not answer on ${url} within ${timeoutMs} ms`,
+    `wrangler dev did not respond on ${url} within ${timeoutMs} ms`,
   );
 }
 

@@ -16,9 +16,9 @@ export interface StreamFormat {
 export interface StreamOffsets {
   /** Bytes handed to `send`. */
   sent: number;
-  /** Bytes the server holds in memory. */
+  /** Bytes stored in the session object's memory. */
   received: number;
-  /** Bytes the server holds in storage (journal or R2). */
+  /** Bytes stored durably, in the journal or in R2. */
   journaled: number;
   /** Bytes the server stored in R2. */
   uploaded: number;

@@ -24,7 +24,7 @@ it("graceful eviction keeps audio and asks for a resync", async () => {
   // write runs, so nothing received is lost.
   await evictDurableObject(sessionStub(userId, sessionId));
 
-  // The socket survived; the woken object no longer knows the client's
+  // The socket survived, but the woken object has lost the client's
   // position, so it drops the frame and asks for a resume.
   socket.ws.send(new Uint8Array(640));
   const resync = await socket.until(

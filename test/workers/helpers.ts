@@ -138,7 +138,7 @@ function offsetOf(
   return offsets[name] ?? -1;
 }
 
-/** The session object's stub, as the Worker addresses it. */
+/** Returns the session object's stub, addressed as the Worker addresses it. */
 export function sessionStub(userId: string, sessionId: string) {
   return env.AUDIO_SESSION.get(
     env.AUDIO_SESSION.idFromName(`${userId}/${sessionId}`),
