@@ -121,7 +121,11 @@ export class SessionAudio {
   /** Copies stream bytes [start, end) from the journal and the ring. */
   read(range: SegmentRange): Uint8Array {
     const out = new Uint8Array(range.end - range.start);
-    const ringFrom = Math.max(range.start, this.ring.start);
+    // After a gap the ring may start past the range, which the journal holds.
+    const ringFrom = Math.min(
+      range.end,
+      Math.max(range.start, this.ring.start),
+    );
 
     let covered = range.start;
     if (range.start < ringFrom) {

@@ -8,6 +8,8 @@ import { errorMessage, log } from "../log.ts";
 
 /** Reconnects to the session object in a row before a track gives up. */
 const MAX_RECONNECTS = 5;
+/** Close codes after which reconnecting cannot help (see close-codes.ts). */
+const FATAL_CLOSE_CODES = new Set([1002, 1003, 1008, 1009]);
 /** Longest wait for the session object to confirm a stop, in ms. */
 const STOP_TIMEOUT_MS = 30_000;
 
@@ -187,7 +189,7 @@ export class TrackSession {
   private async onClose(code: number): Promise<void> {
     this.socket = null;
     if (this.finished) return;
-    if (this.reconnects >= MAX_RECONNECTS) {
+    if (this.reconnects >= MAX_RECONNECTS || FATAL_CLOSE_CODES.has(code)) {
       log.error("twilio_track_failed", { ...this.ids(), code });
       this.finished = true;
       this.onFinished?.();
