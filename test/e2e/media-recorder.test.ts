@@ -11,7 +11,6 @@ import {
   AudioStreamClient,
   type ClientEvent,
 } from "../../src/client/audio-stream-client.ts";
-import type { Manifest } from "../../src/storage/manifest.ts";
 import { FIXTURES, readFixture, withUnknownClusterSizes } from "./fixtures.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -22,6 +21,19 @@ const CHUNK_BYTES = 1_500;
 const FIRST_SEND_BYTES = 21_000;
 
 type Container = "webm" | "ogg";
+
+/** The manifest fields these tests read (src/storage/manifest.ts). */
+interface Manifest {
+  complete: boolean;
+  totalBytes: number;
+  parts?: Array<{ start: number; initBytes: number }>;
+  segments: Array<{
+    key: string;
+    start: number;
+    end: number;
+    prefixBytes?: number;
+  }>;
+}
 
 /** Runs ffmpeg over a file and returns what it printed at level error. */
 function ffmpegErrors(path: string): string {
