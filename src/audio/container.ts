@@ -26,7 +26,7 @@ export interface Boundary {
   kind: "header" | "media";
 }
 
-/** Where a scan starts: at a container header or at a media boundary. */
+/** Starting point of a scan: a container header or a media boundary. */
 export type ScanStart = "header" | "media";
 
 /** The first bytes of each container's stream. */
@@ -202,10 +202,11 @@ function readOggPage(
 }
 
 /**
- * Ogg: a part starts with beginning-of-stream pages followed by header pages
- * (granule position 0, as RFC 7845 section 5 requires for Opus). The first
- * page with a positive granule position starts the media; from there, every
- * page that does not continue a packet is a cut point.
+ * Ogg (RFC 3533): a part starts with beginning-of-stream pages and the
+ * codec's header pages, whose granule position is 0 for Opus (RFC 7845
+ * section 5). The first page with a positive granule position starts the
+ * media. From there on, every page that does not continue a packet is a cut
+ * point.
  */
 function scanOgg(
   bytes: Uint8Array,
@@ -292,7 +293,7 @@ export function containerStartError(
   return `a ${format.encoding} stream starts with ${hex(magic)}, got ${hex(chunk.subarray(0, expected.length))} at offset ${at}; send the recorder's first chunk first`;
 }
 
-/** The magic bytes before `at` followed by the start of `chunk`. */
+/** Returns the magic bytes before `at` followed by the start of `chunk`. */
 function concatHead(
   magic: Uint8Array,
   at: number,

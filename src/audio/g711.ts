@@ -3,9 +3,9 @@ import type { G711Encoding } from "./format.ts";
 /**
  * G.711 decoding (ITU-T Recommendation G.711, 1988) to 16-bit linear PCM.
  *
- * Mu-law codes expand to 14-bit values and A-law codes to 13-bit values; both
- * are scaled to 16 bits (by 4 and by 8), the usual convention, so mu-law
- * spans -32124..32124 and A-law -32256..32256.
+ * Mu-law codes expand to 14-bit values and A-law codes to 13-bit values.
+ * Following the usual convention, both are scaled to 16 bits (by 4 and by 8),
+ * so mu-law spans -32124..32124 and A-law -32256..32256.
  */
 
 /** Code that decodes to zero (mu-law) or the smallest positive step (A-law). */

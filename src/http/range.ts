@@ -49,18 +49,18 @@ export function parseRange(header: string | null, size: number): RangeRequest {
   return { kind: "partial", range: { start, end: Math.min(end, size) } };
 }
 
-/** What a ranged response serves: its size, type and how to write a range. */
+/** The representation behind a ranged response: size, headers and body. */
 export interface RangedBody {
   size: number;
-  /** Headers every answer carries: Content-Type, Content-Disposition, ETag. */
+  /** Headers sent with every status: Content-Type, Content-Disposition, ETag. */
   headers: Record<string, string>;
   /** Returns a stream of bytes [start, end). */
   body(range: ByteRange): ReadableStream<Uint8Array> | Uint8Array;
 }
 
 /**
- * Answers GET and HEAD for a representation with range support: 200 with
- * the whole body, 206 with Content-Range for one range, or 416 with
+ * Builds the response to GET or HEAD with range support: 200 with the
+ * whole body, 206 with Content-Range for one range, or 416 with
  * `Content-Range: bytes *\/size` when the range starts past the end.
  * If-Range with a different entity tag serves the whole body.
  */

@@ -102,7 +102,7 @@ function parsePart(raw: string | null): number | null {
   return part >= 1 && Number.isSafeInteger(part) ? part : null;
 }
 
-/** The manifest's tag with the part number, so each part has its own tag. */
+/** Returns the manifest's tag with the part number, so each part has its own tag. */
 function partEtag(manifestEtag: string, part: number): string {
   const bare = manifestEtag.replace(/^(W\/)?"|"$/g, "");
   return `"${bare}-${part}"`;

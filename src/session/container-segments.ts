@@ -57,7 +57,7 @@ export function nextContainerSegment(
   return { range, prefix, body };
 }
 
-/** The last part that starts at or before `offset`. */
+/** Returns the last part that starts at or before `offset`. */
 function partAt(parts: StoredPart[], offset: number): StoredPart | undefined {
   let found: StoredPart | undefined;
   for (const part of parts) if (part.start <= offset) found = part;

@@ -74,7 +74,7 @@ interface PlannedUpload {
 }
 
 /**
- * The next range to upload and the object body. Raw audio is cut anywhere;
+ * Returns the next range to upload and the object body. Raw audio is cut anywhere;
  * webm and ogg are cut at media boundaries and prefixed with their
  * initialization segment (see nextContainerSegment).
  */
@@ -146,7 +146,7 @@ export function buildManifest(
   };
 }
 
-/** The parts whose first byte is stored, with their init lengths. */
+/** Lists the parts whose first byte is stored, with their init lengths. */
 function manifestParts(store: SessionStore, lastEnd: number) {
   return store.containers
     .parts()

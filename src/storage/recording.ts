@@ -58,9 +58,10 @@ export function planRecording(manifest: Manifest, part = 1): RecordingFile {
 }
 
 /**
- * The format a WAV download declares. G.711 is decoded to PCM16 because
- * every WAV reader (browsers included) plays PCM16, while support for WAV
- * format codes 6 and 7 is patchy; decoding is exact, so nothing is lost.
+ * Returns the format a WAV download declares. G.711 is decoded to PCM16,
+ * the WAV encoding that readers (browsers included) support most widely,
+ * while support for WAV format codes 6 and 7 varies. Decoding maps each code
+ * to its exact G.711 value, so nothing is lost.
  */
 export function servedWavFormat(format: AudioFormat): AudioFormat {
   if (!isG711(format)) return format;
@@ -135,7 +136,7 @@ function fill(
 }
 
 /**
- * The served bytes of silence: zero for PCM16, and the decoded value of the
+ * Returns the served bytes of silence: zero for PCM16, and the decoded value of the
  * G.711 idle code (mu-law 0xFF decodes to 0, A-law 0xD5 to +8).
  */
 function silencePattern(format: AudioFormat): Uint8Array {
@@ -186,7 +187,7 @@ function planContainerPart(manifest: Manifest, part: number): RecordingFile {
   };
 }
 
-/** A recording's container parts; a manifest without any has one at 0. */
+/** Lists a recording's container parts; a manifest without any has one at 0. */
 export function containerParts(manifest: Manifest): ContainerPart[] {
   const parts = manifest.parts ?? [];
   return parts.length > 0 ? parts : [{ start: 0, initBytes: 0 }];

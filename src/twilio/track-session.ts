@@ -10,7 +10,7 @@ import { errorMessage, log } from "../log.ts";
 const MAX_RECONNECTS = 5;
 /** Close codes after which reconnecting cannot help (see close-codes.ts). */
 const FATAL_CLOSE_CODES = new Set([1002, 1003, 1008, 1009]);
-/** Longest wait for the session object to confirm a stop, in ms. */
+/** Maximum wait for the session object to confirm a stop, in ms. */
 const STOP_TIMEOUT_MS = 30_000;
 
 interface PendingChunk {
@@ -62,7 +62,7 @@ export class TrackSession {
   /**
    * Writes `bytes` at stream offset `at`. An offset past the end opens a gap
    * there. An offset before the end (late timestamps) appends at the end, so
-   * no audio is dropped; the return value says how many bytes it moved.
+   * no audio is dropped. Returns how many bytes were moved that way.
    */
   write(at: number, bytes: Uint8Array): number {
     if (bytes.length === 0) return 0;
@@ -116,6 +116,7 @@ export class TrackSession {
     if (this.nextOffset > 0) {
       url.searchParams.set("offset", String(this.durableOffset));
     }
+
     const stub = this.env.AUDIO_SESSION.get(
       this.env.AUDIO_SESSION.idFromName(`${this.userId}/${this.sessionId}`),
     );
@@ -129,9 +130,10 @@ export class TrackSession {
     const socket = response.webSocket;
     if (!socket) {
       throw new Error(
-        `session ${this.sessionId} refused the stream with status ${response.status}`,
+        `session ${this.sessionId} rejected the stream upgrade with status ${response.status}`,
       );
     }
+
     socket.accept();
     socket.addEventListener("message", (event) => {
       if (typeof event.data === "string") this.onMessage(event.data);

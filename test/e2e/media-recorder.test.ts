@@ -139,7 +139,7 @@ async function recordTwoRecorders(
 }
 
 /**
- * Checks every stored segment object: it holds its stream bytes, prefixed
+ * Checks every stored segment object: it contains its stream bytes, prefixed
  * with its part's initialization segment unless it starts the part, and
  * ffmpeg decodes it without an error.
  */

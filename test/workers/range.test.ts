@@ -1,10 +1,16 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { decodeG711 } from "../../src/audio/g711.ts";
 import { parseRange } from "../../src/http/range.ts";
-import { patternBytes, recordSession, request } from "./session-helpers.ts";
+import {
+  openStream,
+  patternBytes,
+  recordSession,
+  request,
+} from "./session-helpers.ts";
 
 const PCM_FORMAT = { encoding: "pcm_s16le", sampleRate: 16_000, channels: 1 };
 const MULAW_FORMAT = { encoding: "mulaw", sampleRate: 8_000, channels: 1 };
+const ALAW_FORMAT = { encoding: "alaw", sampleRate: 8_000, channels: 1 };
 
 describe("parseRange", () => {
   it("reads first, open-ended and suffix ranges", () => {
@@ -247,5 +253,41 @@ describe("window range requests", () => {
     expect(response.headers.get("content-type")).toBe("audio/wav");
     expect(response.headers.get("content-disposition")).toContain("window.wav");
     expect((await response.arrayBuffer()).byteLength).toBe(0);
+  });
+});
+
+describe("G.711 gaps", () => {
+  it("fill with decoded A-law silence", async () => {
+    const audio = patternBytes(800, 11);
+    const stream = await openStream("range-user", "alaw-gap", ALAW_FORMAT);
+    await stream.next("ready");
+    stream.socket.send(audio.slice(0, 400));
+    // The client resumes 101 bytes further on: those samples are a gap.
+    stream.socket.send(
+      JSON.stringify({ type: "start", ...ALAW_FORMAT, offset: 501 }),
+    );
+    stream.socket.send(audio.slice(400));
+    stream.socket.send(JSON.stringify({ type: "stop" }));
+    const stopped = await stream.next("stopped");
+    expect(stopped.received).toBe(901);
+
+    const path = "/v1/recordings/range-user/alaw-gap.wav";
+    const file = new Uint8Array(await (await request(path)).arrayBuffer());
+    const expected = new Uint8Array(901);
+    expected.set(audio.subarray(0, 400), 0);
+    expected.fill(0xd5, 400, 501);
+    expected.set(audio.subarray(400), 501);
+    expect(file.length).toBe(44 + 901 * 2);
+    expect(file.subarray(44)).toEqual(decodeG711("alaw", expected));
+
+    // A range that starts and ends mid-sample inside the gap.
+    const { status, body } = await request(path, {
+      headers: { range: "bytes=845-1000" },
+    }).then(async (r) => ({
+      status: r.status,
+      body: new Uint8Array(await r.arrayBuffer()),
+    }));
+    expect(status).toBe(206);
+    expect(body).toEqual(file.subarray(845, 1001));
   });
 });
