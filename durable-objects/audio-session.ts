@@ -8,6 +8,7 @@ import {
   type AudioFormat,
   type FormatInput,
 } from "../src/audio/format.ts";
+import { containerStartError } from "../src/audio/container.ts";
 import { RingBuffer } from "../src/audio/ring-buffer.ts";
 import { configFor, type Config } from "../src/config.ts";
 import type { Env } from "../src/env.ts";
@@ -114,7 +115,7 @@ export class AudioSession extends DurableObject<Env> {
   override async fetch(request: Request): Promise<Response> {
     const url = new URL(request.url);
     try {
-      if (url.pathname.endsWith("/window")) return this.serveWindow(url);
+      if (url.pathname.endsWith("/window")) return this.serveWindow(request);
       if (request.headers.get("upgrade")?.toLowerCase() === "websocket") {
         return this.acceptStream(request, url);
       }
@@ -128,14 +129,14 @@ export class AudioSession extends DurableObject<Env> {
     }
   }
 
-  private serveWindow(url: URL): Response {
+  private serveWindow(request: Request): Response {
     if (!this.audio || !this.record?.format) {
       return jsonError(404, "not_found", "this session has no audio in memory");
     }
     return windowResponse(
       this.audio.ring,
       this.record.format,
-      url,
+      request,
       this.config.windowMs,
     );
   }
@@ -356,6 +357,11 @@ export class AudioSession extends DurableObject<Env> {
     const duplicate = Math.max(0, Math.min(bytes.length, audio.received - at));
     const chunk = bytes.subarray(duplicate);
     if (chunk.length === 0) return;
+    const badStart = containerStartError(record.format, at + duplicate, chunk);
+    if (badStart) {
+      sendErrorAndClose(ws, CloseCode.unsupportedData, "bad_format", badStart);
+      return;
+    }
 
     if (!this.withinLimits(ws, audio, record.format, chunk.length)) return;
     audio.append(chunk);

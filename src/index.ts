@@ -5,6 +5,7 @@ import { jsonError } from "./http/responses.ts";
 import { errorMessage, log } from "./log.ts";
 import { downloadRecording } from "./routes/recordings.ts";
 import { forwardToSession } from "./routes/sessions.ts";
+import { acceptTwilioStream } from "./twilio/media-stream.ts";
 
 export { AudioSession } from "../durable-objects/audio-session.ts";
 export { SessionRegistry } from "../durable-objects/session-registry.ts";
@@ -29,7 +30,10 @@ router
   .get("/healthz", () => Response.json({ ok: true }))
   .get("/v1/sessions/:sessionId/stream", forwardToSession)
   .get("/v1/sessions/:sessionId/window", forwardToSession)
-  .get("/v1/recordings/:userId/:file", downloadRecording);
+  .head("/v1/sessions/:sessionId/window", forwardToSession)
+  .get("/v1/recordings/:userId/:file", downloadRecording)
+  .head("/v1/recordings/:userId/:file", downloadRecording)
+  .get("/v1/twilio/stream", acceptTwilioStream);
 
 export default {
   fetch: (request, env, ctx) => router.fetch(request, env, ctx),

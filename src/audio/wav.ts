@@ -12,6 +12,11 @@ export const MAX_WAV_DATA_BYTES = 0xffff_ffff - 36 - 1;
  * counts and the data size does not.
  */
 export function wavHeader(format: AudioFormat, dataBytes: number): Uint8Array {
+  if (format.encoding !== "pcm_s16le") {
+    throw new TypeError(
+      `wavHeader writes 16-bit PCM headers only, got ${format.encoding}; decode the audio to pcm_s16le first`,
+    );
+  }
   if (dataBytes < 0 || dataBytes > MAX_WAV_DATA_BYTES) {
     throw new RangeError(`WAV data size ${dataBytes} is out of range`);
   }

@@ -24,15 +24,18 @@ export function sessionPrefix(userId: string, sessionId: string): string {
 
 /**
  * Key of the segment whose first byte is at `startOffset`. Deriving the key
- * from the offset makes a retried upload overwrite the same object.
+ * from the offset makes a retried upload overwrite the same object. Raw
+ * audio segments end in `.pcm`; webm and ogg segments carry their container
+ * extension because each one is a playable file.
  */
 export function segmentKey(
   userId: string,
   sessionId: string,
   startOffset: number,
+  extension = "pcm",
 ): string {
   const padded = String(startOffset).padStart(OFFSET_DIGITS, "0");
-  return `${sessionPrefix(userId, sessionId)}segments/${padded}.pcm`;
+  return `${sessionPrefix(userId, sessionId)}segments/${padded}.${extension}`;
 }
 
 /** Key of a recording's manifest. */

@@ -1,134 +1,225 @@
-import type { AudioFormat } from "../audio/format.ts";
+import {
+  isContainer,
+  isG711,
+  type AudioFormat,
+  type G711Encoding,
+} from "../audio/format.ts";
+import { G711_SILENCE_BYTE, decodeG711Sample } from "../audio/g711.ts";
 import { WAV_HEADER_BYTES, wavFileBytes, wavHeader } from "../audio/wav.ts";
-import type { Manifest } from "./manifest.ts";
+import type { ContainerPart, Manifest, SegmentEntry } from "./manifest.ts";
 
-/** One run of the WAV file: the header, a stored segment, or silence. */
-type Part =
+/**
+ * One run of a served file: literal bytes (a header), a range of a stored
+ * segment object, or a repeated fill pattern (silence). With `decode` set,
+ * the run is G.711 in storage and served as PCM16, 2 file bytes per stored
+ * byte.
+ */
+export type Piece =
   | { kind: "bytes"; fileStart: number; bytes: Uint8Array }
-  | { kind: "segment"; fileStart: number; length: number; key: string }
-  | { kind: "silence"; fileStart: number; length: number };
+  | {
+      kind: "segment";
+      fileStart: number;
+      /** Length in file bytes. */
+      length: number;
+      key: string;
+      /** Object offset of the run's first stored byte. */
+      objectOffset: number;
+      decode?: G711Encoding;
+    }
+  | { kind: "fill"; fileStart: number; length: number; pattern: Uint8Array };
 
-/** Byte value that decodes to silence; PCM16 silence is all zero bytes. */
-function silenceByte(_format: AudioFormat): number {
-  return 0;
+/** A served file laid out as pieces in file order. */
+export interface RecordingFile {
+  size: number;
+  contentType: string;
+  /** File name extension, without the dot. */
+  extension: string;
+  pieces: Piece[];
+}
+
+/** Raised for a part number the recording does not have. */
+export class PartNotFoundError extends Error {
+  override name = "PartNotFoundError";
 }
 
 /**
- * Lays out a recording's WAV file: one header, then the stream's bytes in
- * offset order, with silence where no segment covers the stream.
+ * Lays out a recording as the file it is served as: a WAV for PCM and G.711
+ * sessions, or one container part for webm and ogg sessions (`part` counts
+ * from 1).
  */
-export function planRecording(manifest: Manifest): {
-  size: number;
-  parts: Part[];
-} {
-  const total = manifest.totalBytes;
-  const parts: Part[] = [
-    { kind: "bytes", fileStart: 0, bytes: wavHeader(manifest.format, total) },
+export function planRecording(manifest: Manifest, part = 1): RecordingFile {
+  if (isContainer(manifest.format)) return planContainerPart(manifest, part);
+  if (part !== 1) {
+    throw new PartNotFoundError(
+      `part ${part} does not exist: a ${manifest.format.encoding} recording has one part`,
+    );
+  }
+  return planWav(manifest);
+}
+
+/**
+ * Returns the format a WAV download declares. G.711 is decoded to PCM16,
+ * the WAV encoding that readers (browsers included) support most widely,
+ * while support for WAV format codes 6 and 7 varies. Decoding maps each code
+ * to its exact G.711 value, so nothing is lost.
+ */
+export function servedWavFormat(format: AudioFormat): AudioFormat {
+  if (!isG711(format)) return format;
+  return { ...format, encoding: "pcm_s16le" };
+}
+
+/** Served bytes per stored byte: 2 for G.711 decoded to PCM16, else 1. */
+function expansion(format: AudioFormat): 1 | 2 {
+  return isG711(format) ? 2 : 1;
+}
+
+/** Lays out a WAV: one header, then the stream with silence in the gaps. */
+function planWav(manifest: Manifest): RecordingFile {
+  const format = manifest.format;
+  const factor = expansion(format);
+  const dataBytes = manifest.totalBytes * factor;
+  const decode = isG711(format) ? format.encoding : undefined;
+  const silence = silencePattern(format);
+  const pieces: Piece[] = [
+    {
+      kind: "bytes",
+      fileStart: 0,
+      bytes: wavHeader(servedWavFormat(format), dataBytes),
+    },
   ];
-  const segments = [...manifest.segments].sort((a, b) => a.start - b.start);
 
   let offset = 0;
-  for (const segment of segments) {
-    const start = Math.max(segment.start, offset);
-    if (segment.end <= start) continue;
-    if (start > offset) {
-      parts.push(silence(offset, start - offset));
+  for (const run of coveredRuns(manifest.segments, 0, manifest.totalBytes)) {
+    if (run.start > offset) {
+      pieces.push(fill(offset, run.start, factor, silence));
     }
-    parts.push({
+    pieces.push({
       kind: "segment",
-      fileStart: WAV_HEADER_BYTES + start,
-      length: segment.end - start,
-      key: segment.key,
+      fileStart: WAV_HEADER_BYTES + run.start * factor,
+      length: (run.end - run.start) * factor,
+      key: run.segment.key,
+      objectOffset: objectOffset(run.segment, run.start),
+      ...(decode ? { decode } : {}),
     });
-    offset = segment.end;
+    offset = run.end;
   }
-  if (offset < total) parts.push(silence(offset, total - offset));
-  if (total % 2 === 1) {
-    parts.push({
+  if (offset < manifest.totalBytes) {
+    pieces.push(fill(offset, manifest.totalBytes, factor, silence));
+  }
+  if (dataBytes % 2 === 1) {
+    pieces.push({
       kind: "bytes",
-      fileStart: WAV_HEADER_BYTES + total,
+      fileStart: WAV_HEADER_BYTES + dataBytes,
       bytes: new Uint8Array(1),
     });
   }
-  return { size: wavFileBytes(total), parts };
+  return {
+    size: wavFileBytes(dataBytes),
+    contentType: "audio/wav",
+    extension: "wav",
+    pieces,
+  };
 }
 
-function silence(dataStart: number, length: number): Part {
-  return { kind: "silence", fileStart: WAV_HEADER_BYTES + dataStart, length };
+function fill(
+  start: number,
+  end: number,
+  factor: number,
+  pattern: Uint8Array,
+): Piece {
+  return {
+    kind: "fill",
+    fileStart: WAV_HEADER_BYTES + start * factor,
+    length: (end - start) * factor,
+    pattern,
+  };
 }
-
-const SILENCE_CHUNK_BYTES = 64 * 1024;
 
 /**
- * Writes bytes [from, to) of the planned file to `writable`, one part at a
- * time, so memory stays constant whatever the recording's length.
+ * Returns the served bytes of silence: zero for PCM16, and the decoded value of the
+ * G.711 idle code (mu-law 0xFF decodes to 0, A-law 0xD5 to +8).
  */
-export async function writeRecordingRange(
-  bucket: R2Bucket,
-  manifest: Manifest,
-  from: number,
-  to: number,
-  writable: WritableStream<Uint8Array>,
-): Promise<void> {
-  const { parts } = planRecording(manifest);
-  const fill = silenceByte(manifest.format);
-  for (const part of parts) {
-    const length = part.kind === "bytes" ? part.bytes.length : part.length;
-    const start = Math.max(from, part.fileStart);
-    const end = Math.min(to, part.fileStart + length);
-    if (start >= end) continue;
-
-    const within = start - part.fileStart;
-    if (part.kind === "bytes") {
-      await writeChunk(
-        writable,
-        part.bytes.subarray(within, within + end - start),
-      );
-    } else if (part.kind === "silence") {
-      await writeSilence(writable, end - start, fill);
-    } else {
-      await pipeSegment(bucket, part.key, within, end - start, writable);
-    }
-  }
-  await writable.close();
-}
-
-async function writeChunk(
-  writable: WritableStream<Uint8Array>,
-  chunk: Uint8Array,
-) {
-  const writer = writable.getWriter();
-  try {
-    await writer.write(chunk);
-  } finally {
-    writer.releaseLock();
-  }
-}
-
-async function writeSilence(
-  writable: WritableStream<Uint8Array>,
-  length: number,
-  fill: number,
-) {
-  const chunk = new Uint8Array(Math.min(length, SILENCE_CHUNK_BYTES)).fill(
-    fill,
+function silencePattern(format: AudioFormat): Uint8Array {
+  if (!isG711(format)) return new Uint8Array([0]);
+  const value = decodeG711Sample(
+    format.encoding,
+    G711_SILENCE_BYTE[format.encoding],
   );
-  for (let left = length; left > 0; left -= chunk.length) {
-    await writeChunk(
-      writable,
-      left >= chunk.length ? chunk : chunk.subarray(0, left),
+  return new Uint8Array([value & 0xff, (value >> 8) & 0xff]);
+}
+
+/**
+ * Lays out one container part: the stored bytes of the part in stream order.
+ * The part's first segment starts with its initialization segment, so the
+ * file is a complete webm or ogg stream. Gaps are left out, because filler
+ * bytes inside a container would be corrupt data.
+ */
+function planContainerPart(manifest: Manifest, part: number): RecordingFile {
+  const parts = containerParts(manifest);
+  const index = part - 1;
+  const current = parts[index];
+  if (!Number.isInteger(part) || !current) {
+    throw new PartNotFoundError(
+      `part ${part} does not exist: this recording has ${parts.length} part(s), numbered from 1`,
     );
   }
+  const end = parts[index + 1]?.start ?? manifest.totalBytes;
+
+  const pieces: Piece[] = [];
+  let size = 0;
+  for (const run of coveredRuns(manifest.segments, current.start, end)) {
+    const length = run.end - run.start;
+    pieces.push({
+      kind: "segment",
+      fileStart: size,
+      length,
+      key: run.segment.key,
+      objectOffset: objectOffset(run.segment, run.start),
+    });
+    size += length;
+  }
+  const encoding = manifest.format.encoding;
+  return {
+    size,
+    contentType: encoding === "ogg" ? "audio/ogg" : "audio/webm",
+    extension: encoding,
+    pieces,
+  };
 }
 
-async function pipeSegment(
-  bucket: R2Bucket,
-  key: string,
-  offset: number,
-  length: number,
-  writable: WritableStream<Uint8Array>,
-) {
-  const object = await bucket.get(key, { range: { offset, length } });
-  if (!object) throw new Error(`segment ${key} is missing from the bucket`);
-  await object.body.pipeTo(writable, { preventClose: true });
+/** Lists a recording's container parts; a manifest without any has one at 0. */
+export function containerParts(manifest: Manifest): ContainerPart[] {
+  const parts = manifest.parts ?? [];
+  return parts.length > 0 ? parts : [{ start: 0, initBytes: 0 }];
 }
+
+interface Run {
+  segment: SegmentEntry;
+  start: number;
+  end: number;
+}
+
+/** Stream ranges within [from, to) that stored segments cover, in order. */
+function coveredRuns(
+  segments: SegmentEntry[],
+  from: number,
+  to: number,
+): Run[] {
+  const sorted = [...segments].sort((a, b) => a.start - b.start);
+  const runs: Run[] = [];
+  let offset = from;
+  for (const segment of sorted) {
+    const start = Math.max(segment.start, offset);
+    const end = Math.min(segment.end, to);
+    if (end <= start) continue;
+    runs.push({ segment, start, end });
+    offset = end;
+  }
+  return runs;
+}
+
+function objectOffset(segment: SegmentEntry, streamOffset: number): number {
+  return (segment.prefixBytes ?? 0) + streamOffset - segment.start;
+}
+
+export { writeRecordingRange } from "./recording-writer.ts";

@@ -1,4 +1,5 @@
 import type { AudioFormat } from "../audio/format.ts";
+import { ContainerStore } from "./container-store.ts";
 import type { GapEntry, SegmentEntry } from "./manifest.ts";
 
 /** The session row: identity, format and the durable offsets. */
@@ -55,10 +56,13 @@ const SCHEMA = `
  */
 export class SessionStore {
   private readonly sql: SqlStorage;
+  /** Parts and segment prefixes of webm and ogg sessions. */
+  readonly containers: ContainerStore;
 
   constructor(storage: DurableObjectStorage) {
     this.sql = storage.sql;
     this.sql.exec(SCHEMA);
+    this.containers = new ContainerStore(this.sql);
   }
 
   loadSession(): SessionRecord | null {
