@@ -1,8 +1,4 @@
-import {
-  createExecutionContext,
-  createScheduledController,
-  waitOnExecutionContext,
-} from "cloudflare:test";
+import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import worker from "../../src/index.ts";
 import { expect, it } from "vitest";
@@ -23,9 +19,7 @@ async function runCron(scheduledTime: number): Promise<void> {
     cron: "17 * * * *",
     scheduledTime,
   });
-  const ctx = createExecutionContext();
-  await worker.scheduled(controller, env, ctx);
-  await waitOnExecutionContext(ctx);
+  await worker.scheduled(controller, env);
 }
 
 it("cron deletes recordings past retention", async () => {
