@@ -7,6 +7,7 @@ import { requireAdmin } from "../auth/admin-auth.ts";
 import type { Env } from "../env.ts";
 import { decodeSegments, PathError } from "../http/path-segments.ts";
 import { jsonError } from "../http/responses.ts";
+import { errorMessage, log } from "../log.ts";
 import { wavResponse } from "../http/wav-response.ts";
 import { manifestKey } from "../storage/keys.ts";
 import { readManifest } from "../storage/manifest.ts";
@@ -60,8 +61,10 @@ async function listFiles(request: IRequest, env: Env): Promise<Response> {
   try {
     return Response.json(await listRecordings(env.AUDIO_BUCKET, userId, page));
   } catch (error) {
-    // R2 rejects a cursor it did not issue; any other failure is a 500.
+    // NOTE: assumes R2 throws for a cursor it did not issue; the local
+    // bucket accepts any cursor, so no test reaches this branch.
     if (page.cursor === undefined) throw error;
+    log.warn("list_cursor_rejected", { userId, error: errorMessage(error) });
     return jsonError(
       400,
       "invalid_cursor",
