@@ -205,7 +205,7 @@ export class SessionRegistry extends DurableObject<Env> {
     return row !== null && LIVE_STATES.includes(row.state as RegistryState);
   }
 
-  /** Where the retention job stopped, kept on shard 0 between cron runs. */
+  /** Returns the key after which the next retention run starts; shard 0 keeps it. */
   retentionStartAfter(): string | null {
     return this.store.retentionStartAfter();
   }

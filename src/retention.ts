@@ -7,7 +7,7 @@ import { sweepExpired, type SweepResult } from "./storage/retention-sweep.ts";
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
- * One retention run: deletes recordings older than
+ * Runs one retention pass: deletes recordings older than
  * AUDIO_STORAGE_RETENTION_DAYS at `nowMs`, resuming where the previous run
  * stopped. Registry shard 0 keeps that position between runs.
  */
@@ -31,7 +31,7 @@ export async function runRetention(
   return result;
 }
 
-/** The cron trigger's handler; `scheduledTime` is the time the run is for. */
+/** Handles the cron trigger; `scheduledTime` is the time the run is for. */
 export async function retentionScheduled(
   controller: ScheduledController,
   env: Env,

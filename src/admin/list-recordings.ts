@@ -8,7 +8,7 @@ import { readManifest, type Manifest } from "../storage/manifest.ts";
 export const DEFAULT_PAGE_SIZE = 100;
 /** Largest `limit` accepted; R2 lists at most 1,000 entries per call. */
 export const MAX_PAGE_SIZE = 1_000;
-/** Longest cursor accepted, in characters. */
+/** Maximum cursor length, in characters. */
 const MAX_CURSOR_CHARS = 1_024;
 
 /** One recording in a user's listing. */

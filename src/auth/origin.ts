@@ -5,8 +5,8 @@ import { jsonError } from "../http/responses.ts";
 /**
  * Checks the `Origin` header of a WebSocket upgrade, which browsers always
  * send. Pages on the service's own origin and on AUDIO_STORAGE_ALLOWED_ORIGINS
- * pass. Requests without the header come from non-browser clients, which
- * cannot be tricked into sending a user's credentials, and pass too.
+ * pass. Requests without the header come from non-browser clients and pass
+ * too: the check guards against pages in a browser, which always send it.
  */
 export function checkOrigin(
   request: Request,

@@ -1,4 +1,4 @@
-/** How clients carry a user token; shared by the Worker and the clients. */
+/** Token transport names, shared by the Worker and its clients. */
 
 /** Query parameter that carries a user token for browsers. */
 export const TOKEN_QUERY_PARAM = "token";

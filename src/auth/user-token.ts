@@ -9,10 +9,10 @@ import { decodeBase64Url, encodeBase64Url } from "./base64url.ts";
 /** Session claim that lets a token reach every session of its user. */
 export const ANY_SESSION = "*";
 
-/** Longest token accepted, in characters; longer input is rejected unparsed. */
+/** Maximum token length, in characters; longer input is rejected unparsed. */
 export const MAX_TOKEN_CHARS = 2_048;
 
-/** What a user token grants. */
+/** Claims of a user token. */
 export interface UserClaims {
   /** The user id the token acts as. */
   sub: string;
@@ -22,7 +22,7 @@ export interface UserClaims {
   exp: number;
 }
 
-/** Why a token was rejected, in words safe to send back to the client. */
+/** Verification result; `reason` is safe to send back to the client. */
 export type TokenResult =
   { ok: true; claims: UserClaims } | { ok: false; reason: string };
 

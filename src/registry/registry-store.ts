@@ -2,7 +2,7 @@ import type { SessionReport } from "../session/report.ts";
 import type { Alert } from "./alerts.ts";
 import type { RegistryState, RegistryTotals, SessionStatus } from "./types.ts";
 
-/** Latency samples kept per kind, newest first; older ones are deleted. */
+/** Latency samples kept per kind; older ones are deleted. */
 export const SAMPLES_KEPT = 1_000;
 
 const SCHEMA = `
@@ -69,7 +69,7 @@ type StatusRow = {
 
 export type LatencyKind = "upload" | "processing";
 
-/** Converts a row; `alertsOf` rebuilds the alert objects from the stored codes. */
+/** Converts a row, given its alerts already parsed from the `alerts` JSON. */
 export function toStatus(row: StatusRow, alerts: Alert[]): SessionStatus {
   return {
     userId: row.user_id,

@@ -18,7 +18,7 @@ export function fnv1a32(text: string): number {
   return hash;
 }
 
-/** The shard, 0 to shards - 1, that a session reports to. */
+/** Returns the shard, 0 to shards - 1, that a session reports to. */
 export function shardIndex(sessionId: string, shards: number): number {
   return fnv1a32(sessionId) % shards;
 }
@@ -36,7 +36,7 @@ export function registryShard(
   );
 }
 
-/** The shard that holds `sessionId`'s reports under the current configuration. */
+/** Returns the shard that stores `sessionId`'s reports under the current configuration. */
 export function registryForSession(
   env: Env,
   sessionId: string,
@@ -47,7 +47,7 @@ export function registryForSession(
   );
 }
 
-/** Every shard under the current configuration, shard 0 first. */
+/** Returns every shard under the current configuration, shard 0 first. */
 export function allRegistryShards(
   env: Env,
 ): DurableObjectStub<SessionRegistry>[] {

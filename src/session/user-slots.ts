@@ -1,7 +1,7 @@
 import type { UserSessions } from "../../durable-objects/user-sessions.ts";
 import type { Env } from "../env.ts";
 
-/** The object that counts one user's concurrent sessions. */
+/** Returns the object that counts one user's concurrent sessions. */
 export function userSessionsFor(
   env: Env,
   userId: string,

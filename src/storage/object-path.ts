@@ -1,7 +1,7 @@
 import { PathError } from "../http/path-segments.ts";
 import { isValidId, ROOT_PREFIX, sessionPrefix } from "./keys.ts";
 
-/** What an admin `{filePath}` names. */
+/** Target of an admin `{filePath}`: a whole recording or one object. */
 export type FilePath =
   | { kind: "recording"; userId: string; sessionId: string }
   | { kind: "object"; userId: string; sessionId: string; key: string };

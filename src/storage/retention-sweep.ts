@@ -27,7 +27,7 @@ export interface SweepResult {
   deleteCalls: number;
   /** True when the listing reached the end of the bucket. */
   complete: boolean;
-  /** Where the next run resumes; null when `complete`. */
+  /** Key after which the next run resumes; null when `complete`. */
   nextStartAfter: string | null;
 }
 
@@ -39,7 +39,7 @@ interface Group {
 }
 
 /**
- * The recording a key belongs to: `audio-sessions/{user}/{session}/`. A key
+ * Returns the prefix of the recording a key belongs to: `audio-sessions/{user}/{session}/`. A key
  * outside that layout is its own group.
  */
 export function recordingPrefix(key: string): string {

@@ -187,7 +187,7 @@ it("window route needs the session's token", async () => {
   const other = await exports.default.fetch(url, {
     headers: { authorization: `Bearer ${await userToken("bob", "s-window")}` },
   });
-  // Bob's token reaches bob's own session of that id, which holds no audio.
+  // Bob's token reaches bob's own session of that id, which contains no audio.
   expect(other.status).toBe(404);
   const wrongSession = await exports.default.fetch(url, {
     headers: { authorization: `Bearer ${await userToken("alice", "s-else")}` },

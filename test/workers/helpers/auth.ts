@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { ANY_SESSION, signUserToken } from "../../../src/auth/user-token.ts";
 
-/** Signs a user token with the test secret; expires in an hour unless `ttlSeconds` says otherwise. */
+/** Signs a user token with the test secret; expires in an hour unless `ttlSeconds` sets another lifetime. */
 export function userToken(
   userId: string,
   sessionId: string = ANY_SESSION,

@@ -1,7 +1,7 @@
 /**
  * Path segments, as sent on the wire, that every route must reject with
  * 400 wherever an id goes. Literal `.` and `..` are absent because the URL
- * parser resolves them before the Worker sees the path.
+ * parser resolves them before the Worker receives the path.
  */
 export const BAD_ID_SEGMENTS: [string, string][] = [
   ["encoded traversal", "..%2F..%2Fsecret"],
