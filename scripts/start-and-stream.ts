@@ -6,6 +6,7 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { freePort, startDevServer } from "./lib/dev-server.ts";
+import { mintUserToken } from "./lib/mint-token.ts";
 import { progressLine } from "./lib/progress.ts";
 import { streamFile } from "./lib/stream-file.ts";
 
@@ -39,16 +40,22 @@ try {
   console.log(
     `streaming ${values.file} as session ${sessionId} at ${speed}x ...`,
   );
+  const token = await mintUserToken({
+    secret: server.tokenSecret,
+    userId: "demo-user",
+    sessionId,
+  });
   const result = await streamFile({
     baseUrl: server.url,
     file: values.file,
     userId: "demo-user",
     sessionId,
+    token,
     speed,
     onProgress: progressLine(),
   });
   process.stderr.write("\n");
-  const url = `${server.url}/v1/recordings/demo-user/${sessionId}.wav`;
+  const url = `${server.url}/v1/recordings/demo-user/${sessionId}.wav?token=${token}`;
   console.log(`recording: ${url} (${result.downloaded.length} bytes)`);
   console.log(
     result.identical

@@ -1,132 +1,50 @@
-import type { Env } from "../env.ts";
-import { rangedResponse } from "../http/range.ts";
-import { jsonError } from "../http/responses.ts";
-import { errorMessage, log } from "../log.ts";
-import { isValidId, manifestKey } from "../storage/keys.ts";
-import { readStoredManifest } from "../storage/manifest.ts";
-import {
-  containerParts,
-  PartNotFoundError,
-  planRecording,
-  type RecordingFile,
-} from "../storage/recording.ts";
-import { writeFileRange } from "../storage/recording-writer.ts";
-
 import type { IRequest } from "itty-router";
+import { authorizeUser } from "../auth/user-auth.ts";
+import type { Env } from "../env.ts";
+import { decodeSegments, PathError } from "../http/path-segments.ts";
+import {
+  serveRecording,
+  type RecordingTarget,
+} from "../http/recording-response.ts";
+import { jsonError } from "../http/responses.ts";
+import { requireId } from "../storage/object-path.ts";
 
-type RoutedRequest = IRequest;
-
+const PREFIX = "/v1/recordings/";
 const FILE_PATTERN = /^(.+)\.(wav|webm|ogg)$/;
+const PATH_SHAPE =
+  "expected /v1/recordings/{userId}/{sessionId}.wav (or .webm, .ogg)";
+
+function parseRecordingPath(pathname: string): RecordingTarget {
+  const segments = decodeSegments(pathname, PREFIX);
+  const [user, file] = segments;
+  const match = FILE_PATTERN.exec(file ?? "");
+  if (segments.length !== 2 || !match) throw new PathError(PATH_SHAPE);
+  return {
+    userId: requireId(user ?? "", "user id"),
+    sessionId: requireId(match[1] ?? "", "session id"),
+    extension: match[2] as RecordingTarget["extension"],
+  };
+}
 
 /**
- * Serves a recording assembled from its segments, with range requests and
- * HEAD: a WAV for PCM and G.711 sessions, or one container part
- * (`?part=N`, from 1) for webm and ogg sessions.
+ * Serves the caller's own recording. The user token must name the user in
+ * the path, and either that session or any session.
  */
 export async function downloadRecording(
-  request: RoutedRequest,
+  request: IRequest,
   env: Env,
   ctx: ExecutionContext,
 ): Promise<Response> {
-  const userId = request.params.userId ?? "";
-  const match = FILE_PATTERN.exec(request.params.file ?? "");
-  const sessionId = match?.[1] ?? "";
-  const extension = match?.[2] ?? "";
-  if (!isValidId(userId) || !isValidId(sessionId)) {
-    return jsonError(
-      400,
-      "invalid_path",
-      "expected /v1/recordings/{userId}/{sessionId}.wav (or .webm, .ogg) with ids of letters, digits, '.', '_' or '-'",
-    );
-  }
-  const part = parsePart(new URL(request.url).searchParams.get("part"));
-  if (part === null) {
-    return jsonError(
-      400,
-      "invalid_part",
-      "part must be a positive integer; parts are numbered from 1",
-    );
-  }
-
-  const stored = await readStoredManifest(
-    env.AUDIO_BUCKET,
-    manifestKey(userId, sessionId),
-  );
-  if (!stored) {
-    return jsonError(
-      404,
-      "not_found",
-      `no recording ${sessionId} for user ${userId}`,
-    );
-  }
-
-  let file: RecordingFile;
+  const url = new URL(request.url);
+  let target: RecordingTarget;
   try {
-    file = planRecording(stored.manifest, part);
+    target = parseRecordingPath(url.pathname);
   } catch (error) {
-    if (!(error instanceof PartNotFoundError)) throw error;
-    return jsonError(404, "part_not_found", error.message);
+    if (!(error instanceof PathError)) throw error;
+    return jsonError(400, "invalid_path", error.message);
   }
-  if (file.extension !== extension) {
-    return jsonError(
-      404,
-      "not_found",
-      `recording ${sessionId} is served as ${sessionId}.${file.extension}, not .${extension}`,
-    );
-  }
+  const auth = await authorizeUser(request, env, url, target);
+  if (auth instanceof Response) return auth;
 
-  const suffix = part > 1 ? `-part${part}` : "";
-  return rangedResponse(request, {
-    size: file.size,
-    headers: {
-      "content-type": file.contentType,
-      "content-disposition": `attachment; filename="${sessionId}${suffix}.${file.extension}"`,
-      etag: partEtag(stored.etag, part),
-      "cache-control": "no-cache",
-      "x-recording-complete": String(stored.manifest.complete),
-      "x-recording-parts": String(
-        file.contentType === "audio/wav"
-          ? 1
-          : containerParts(stored.manifest).length,
-      ),
-    },
-    body: (range) => streamRange(env.AUDIO_BUCKET, file, range, ctx, sessionId),
-  });
-}
-
-/** Parses `?part=`; absent means 1, anything but a positive integer is null. */
-function parsePart(raw: string | null): number | null {
-  if (raw === null) return 1;
-  if (!/^\d+$/.test(raw)) return null;
-  const part = Number(raw);
-  return part >= 1 && Number.isSafeInteger(part) ? part : null;
-}
-
-/** Returns the manifest's tag with the part number, so each part has its own tag. */
-function partEtag(manifestEtag: string, part: number): string {
-  const bare = manifestEtag.replace(/^(W\/)?"|"$/g, "");
-  return `"${bare}-${part}"`;
-}
-
-function streamRange(
-  bucket: R2Bucket,
-  file: RecordingFile,
-  range: { start: number; end: number },
-  ctx: ExecutionContext,
-  sessionId: string,
-): ReadableStream<Uint8Array> {
-  const { readable, writable } = new FixedLengthStream(range.end - range.start);
-  ctx.waitUntil(
-    writeFileRange(bucket, file, range.start, range.end, writable).catch(
-      (error: unknown) => {
-        log.error("recording_stream_failed", {
-          sessionId,
-          start: range.start,
-          end: range.end,
-          error: errorMessage(error),
-        });
-      },
-    ),
-  );
-  return readable;
+  return serveRecording(request, env, ctx, target);
 }
