@@ -3,6 +3,8 @@ import type { Env } from "../env.ts";
 import { jsonError } from "../http/responses.ts";
 import { errorMessage, log } from "../log.ts";
 import { CloseCode } from "../protocol/close-codes.ts";
+import { readSecret } from "../auth/secrets.ts";
+import { claimsAllow, verifyUserToken } from "../auth/user-token.ts";
 import { isValidId } from "../storage/keys.ts";
 import {
   parseTwilioMessage,
@@ -53,6 +55,37 @@ export class TwilioMediaStream {
       .catch((error: unknown) => this.fail(error));
   }
 
+  /**
+   * Returns the user of the signed user token in the `token` custom
+   * parameter. The token must allow any session or this stream's id.
+   */
+  private async authorize(message: TwilioStart): Promise<string> {
+    const token = message.customParameters.token ?? "";
+    if (token === "") {
+      throw new TwilioMessageError(
+        'custom parameter token is missing: add <Parameter name="token" value="USER_TOKEN"/> to the <Stream>',
+      );
+    }
+    const secret = readSecret(this.env, "AUDIO_STORAGE_TOKEN_SECRET");
+    if (secret instanceof Response) {
+      throw new Error("AUDIO_STORAGE_TOKEN_SECRET is not usable");
+    }
+
+    const result = await verifyUserToken(token, secret, Date.now());
+    if (!result.ok)
+      throw new TwilioMessageError(`custom parameter token: ${result.reason}`);
+    const userId = result.claims.sub;
+    if (
+      !isValidId(userId) ||
+      !claimsAllow(result.claims, userId, message.streamSid)
+    ) {
+      throw new TwilioMessageError(
+        `the token does not allow stream ${message.streamSid}: mint one for any session or for this streamSid`,
+      );
+    }
+    return userId;
+  }
+
   /** Twilio closed the socket: end every track. */
   onSocketClosed(): void {
     this.queue = this.queue.then(() => this.finish("socket_closed"));
@@ -77,7 +110,7 @@ export class TwilioMediaStream {
         });
         break;
       case "start":
-        this.onStart(message);
+        await this.onStart(message);
         break;
       case "media":
         await this.onMedia(message);
@@ -95,7 +128,7 @@ export class TwilioMediaStream {
     }
   }
 
-  private onStart(message: TwilioStart): void {
+  private async onStart(message: TwilioStart): Promise<void> {
     if (this.start) {
       throw new TwilioMessageError(
         "a second start message arrived; one stream sends one",
@@ -106,14 +139,7 @@ export class TwilioMediaStream {
         `streamSid ${JSON.stringify(message.streamSid)} is invalid: expected letters, digits, '.', '_' or '-'`,
       );
     }
-    // TODO: take the user from a signed token in the custom parameters
-    // once signed user tokens exist; until then `userId` is trusted as sent.
-    const userId = message.customParameters.userId ?? "";
-    if (!isValidId(userId)) {
-      throw new TwilioMessageError(
-        'custom parameter userId is missing or invalid: add <Parameter name="userId" value="..."/> to the <Stream>',
-      );
-    }
+    const userId = await this.authorize(message);
     if (message.sampleRate !== 8_000 || message.channels !== 1) {
       throw new TwilioMessageError(
         `media format ${message.sampleRate} Hz, ${message.channels} channel(s) is not supported: expected 8000 Hz mono`,

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mintUserToken } from "../../scripts/lib/mint-token.ts";
 import {
   startDevServer,
   type DevServer,
@@ -101,7 +102,10 @@ async function recordTwoRecorders(
   const url = new URL(
     `${server.url.replace(/^http/, "ws")}/v1/sessions/${sessionId}/stream`,
   );
-  url.searchParams.set("userId", USER_ID);
+  url.searchParams.set(
+    "token",
+    await mintUserToken({ secret: server.tokenSecret, userId: USER_ID }),
+  );
   const client = new AudioStreamClient({
     url: url.toString(),
     format: { encoding, sampleRate: 48_000, channels: 1 },
@@ -187,9 +191,14 @@ async function checkDownloads(
   sources: Uint8Array[],
   encoding: Container,
 ): Promise<void> {
+  const token = await mintUserToken({
+    secret: server.tokenSecret,
+    userId: USER_ID,
+  });
   for (const [index, source] of sources.entries()) {
     const label = `part ${index + 1}`;
-    const query = index === 0 ? "" : `?part=${index + 1}`;
+    const part = index === 0 ? "" : `&part=${index + 1}`;
+    const query = `?token=${token}${part}`;
     const response = await fetch(
       `${server.url}/v1/recordings/${USER_ID}/${sessionId}.${encoding}${query}`,
     );
@@ -208,7 +217,7 @@ async function checkDownloads(
   }
 
   const missing = await fetch(
-    `${server.url}/v1/recordings/${USER_ID}/${sessionId}.${encoding}?part=3`,
+    `${server.url}/v1/recordings/${USER_ID}/${sessionId}.${encoding}?part=3&token=${token}`,
   );
   expect(missing.status).toBe(404);
   await missing.arrayBuffer();

@@ -6,6 +6,7 @@ import {
   startDevServer,
   type DevServer,
 } from "../../scripts/lib/dev-server.ts";
+import { mintUserToken } from "../../scripts/lib/mint-token.ts";
 import { FIXTURES, readFixture } from "./fixtures.ts";
 
 const FIXTURE = "speech-en-jfk-8k-mulaw.ul";
@@ -54,7 +55,7 @@ function trackAudio(audio: Uint8Array, track: Track): Uint8Array {
 }
 
 /** Builds the Media Streams messages of a call with both tracks and a gap in each. */
-function buildMessages(audio: Uint8Array): string[] {
+function buildMessages(audio: Uint8Array, token: string): string[] {
   let sequence = 1;
   const messages: object[] = [
     { event: "connected", protocol: "Call", version: "1.0.0" },
@@ -67,7 +68,7 @@ function buildMessages(audio: Uint8Array): string[] {
         streamSid: STREAM_SID,
         callSid: "CA00000000000000000000000000000001",
         tracks: ["inbound", "outbound"],
-        customParameters: { userId: USER_ID },
+        customParameters: { token },
         mediaFormat: {
           encoding: "audio/x-mulaw",
           sampleRate: 8000,
@@ -150,9 +151,14 @@ function expectedTrack(reference: Int16Array, track: Track): Int16Array {
 
 describe("Twilio Media Streams", () => {
   let server: DevServer;
+  let token: string;
 
   beforeAll(async () => {
     server = await startDevServer();
+    token = await mintUserToken({
+      secret: server.tokenSecret,
+      userId: USER_ID,
+    });
   });
 
   afterAll(async () => {
@@ -161,7 +167,7 @@ describe("Twilio Media Streams", () => {
 
   it("stores both tracks with their gaps", async () => {
     const audio = readFixture(FIXTURE);
-    const messages = buildMessages(audio);
+    const messages = buildMessages(audio, token);
     const socket = new WebSocket(
       `${server.url.replace(/^http/, "ws")}/v1/twilio/stream`,
     );
@@ -182,7 +188,7 @@ describe("Twilio Media Streams", () => {
     expect(reference.length).toBe(audio.length);
     for (const track of ["inbound", "outbound"] as const) {
       const response = await fetch(
-        `${server.url}/v1/recordings/${USER_ID}/${STREAM_SID}-${track}.wav`,
+        `${server.url}/v1/recordings/${USER_ID}/${STREAM_SID}-${track}.wav?token=${token}`,
       );
       expect(response.status, track).toBe(200);
       expect(response.headers.get("x-recording-complete")).toBe("true");
@@ -205,7 +211,7 @@ describe("Twilio Media Streams", () => {
   });
 
   it("answers HEAD and ranges over HTTP", async () => {
-    const url = `${server.url}/v1/recordings/${USER_ID}/${STREAM_SID}-inbound.wav`;
+    const url = `${server.url}/v1/recordings/${USER_ID}/${STREAM_SID}-inbound.wav?token=${token}`;
     const size = 44 + 88_000 * 2;
     const head = await fetch(url, { method: "HEAD" });
     expect(head.status).toBe(200);

@@ -1,7 +1,7 @@
-import { exports } from "cloudflare:workers";
 import { expect, it } from "vitest";
 import {
   BASE,
+  fetchAs,
   concat,
   openSession,
   receivedAtLeast,
@@ -116,7 +116,8 @@ it("odd-length frames keep samples whole", async () => {
   socket.json({ type: "stop" });
   await socket.next("stopped");
 
-  const response = await exports.default.fetch(
+  const response = await fetchAs(
+    userId,
     `${BASE}/v1/recordings/${userId}/${sessionId}.wav`,
   );
   const file = new Uint8Array(await response.arrayBuffer());

@@ -1,8 +1,8 @@
 import { abortAllDurableObjects, evictDurableObject } from "cloudflare:test";
-import { exports } from "cloudflare:workers";
 import { expect, it } from "vitest";
 import {
   BASE,
+  fetchAs,
   concat,
   openSession,
   receivedAtLeast,
@@ -41,7 +41,8 @@ it("graceful eviction keeps audio and asks for a resync", async () => {
   const stopped = await socket.next("stopped");
   expect(stopped.uploaded).toBe(first.length + second.length);
 
-  const response = await exports.default.fetch(
+  const response = await fetchAs(
+    userId,
     `${BASE}/v1/recordings/${userId}/${sessionId}.wav`,
   );
   const file = new Uint8Array(await response.arrayBuffer());
@@ -84,7 +85,8 @@ it("abort loses only un-journaled audio, and resume restores it", async () => {
   resumed.json({ type: "stop" });
   await resumed.next("stopped");
 
-  const response = await exports.default.fetch(
+  const response = await fetchAs(
+    userId,
     `${BASE}/v1/recordings/${userId}/${sessionId}.wav`,
   );
   const file = new Uint8Array(await response.arrayBuffer());
@@ -114,7 +116,8 @@ it("a reconnect below the received offset drops duplicates", async () => {
   second.json({ type: "stop" });
   await second.next("stopped");
 
-  const response = await exports.default.fetch(
+  const response = await fetchAs(
+    userId,
     `${BASE}/v1/recordings/${userId}/${sessionId}.wav`,
   );
   const file = new Uint8Array(await response.arrayBuffer());
@@ -136,7 +139,8 @@ it("a resume past the received offset records a gap of silence", async () => {
   socket.json({ type: "stop" });
   await socket.next("stopped");
 
-  const response = await exports.default.fetch(
+  const response = await fetchAs(
+    userId,
     `${BASE}/v1/recordings/${userId}/${sessionId}.wav`,
   );
   const file = new Uint8Array(await response.arrayBuffer());

@@ -1,4 +1,5 @@
 import { env, exports } from "cloudflare:workers";
+import { userToken } from "./helpers/auth.ts";
 
 export const BASE = "http://audio.test";
 
@@ -31,7 +32,7 @@ export async function openSession(
   },
 ): Promise<TestSocket> {
   const url = new URL(`${BASE}/v1/sessions/${sessionId}/stream`);
-  url.searchParams.set("userId", userId);
+  url.searchParams.set("token", await userToken(userId, sessionId));
   for (const [name, value] of Object.entries(params))
     url.searchParams.set(name, value);
 
@@ -45,6 +46,17 @@ export async function openSession(
     );
   ws.accept();
   return wrap(ws);
+}
+
+/** Fetches a route through the Worker with a user token for `userId`. */
+export async function fetchAs(
+  userId: string,
+  url: string,
+  init: RequestInit = {},
+): Promise<Response> {
+  const headers = new Headers(init.headers);
+  headers.set("authorization", `Bearer ${await userToken(userId)}`);
+  return exports.default.fetch(url, { ...init, headers });
 }
 
 function wrap(ws: WebSocket): TestSocket {

@@ -1,4 +1,5 @@
 import { exports } from "cloudflare:workers";
+import { userToken } from "./helpers/auth.ts";
 
 /** A server message as the tests read it. */
 export type ServerMessage = Record<string, unknown> & { type: string };
@@ -18,7 +19,7 @@ export async function openStream(
   query: Record<string, string | number> = {},
 ): Promise<TestStream> {
   const url = new URL(`http://x/v1/sessions/${sessionId}/stream`);
-  url.searchParams.set("userId", userId);
+  url.searchParams.set("token", await userToken(userId, sessionId));
   for (const [name, value] of Object.entries(query)) {
     url.searchParams.set(name, String(value));
   }
@@ -91,10 +92,22 @@ export function patternBytes(length: number, seed = 1): Uint8Array {
   return bytes;
 }
 
-/** Fetches a path on the Worker. */
-export function request(
+/**
+ * Fetches a path on the Worker as the user it names: the `userId` query
+ * parameter (removed before sending) or the user segment of a recording path.
+ */
+export async function request(
   path: string,
   init: RequestInit = {},
 ): Promise<Response> {
-  return exports.default.fetch(`http://x${path}`, init);
+  const url = new URL(`http://x${path}`);
+  const userId =
+    url.searchParams.get("userId") ??
+    /^\/v1\/recordings\/([^/]+)\//.exec(url.pathname)?.[1];
+  url.searchParams.delete("userId");
+  const headers = new Headers(init.headers);
+  if (userId) {
+    headers.set("authorization", `Bearer ${await userToken(userId)}`);
+  }
+  return exports.default.fetch(url, { ...init, headers });
 }

@@ -5,6 +5,7 @@ import { manifestKey } from "../../src/storage/keys.ts";
 import type { Manifest } from "../../src/storage/manifest.ts";
 import {
   BASE,
+  fetchAs,
   concat,
   openSession,
   receivedAtLeast,
@@ -83,7 +84,8 @@ it("three-segment download has one exact header", async () => {
   const manifest = await readManifest(userId, sessionId);
   expect(manifest.segments).toHaveLength(3);
 
-  const response = await exports.default.fetch(
+  const response = await fetchAs(
+    userId,
     `${BASE}/v1/recordings/${userId}/${sessionId}.wav`,
   );
   expect(response.status).toBe(200);
@@ -100,7 +102,8 @@ it("three-segment download has one exact header", async () => {
 });
 
 it("download of an unknown recording is 404", async () => {
-  const response = await exports.default.fetch(
+  const response = await fetchAs(
+    "nobody",
     `${BASE}/v1/recordings/nobody/${uniqueId("none")}.wav`,
   );
   expect(response.status).toBe(404);

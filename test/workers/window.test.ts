@@ -1,8 +1,8 @@
-import { exports } from "cloudflare:workers";
 import { expect, it } from "vitest";
 import { parseWav } from "../../src/audio/wav.ts";
 import {
   BASE,
+  fetchAs,
   openSession,
   receivedAtLeast,
   sendFrames,
@@ -13,9 +13,7 @@ import {
 const BYTES_PER_SECOND = 32_000;
 
 async function fetchWindow(userId: string, sessionId: string, query: string) {
-  return exports.default.fetch(
-    `${BASE}/v1/sessions/${sessionId}/window?userId=${userId}&${query}`,
-  );
+  return fetchAs(userId, `${BASE}/v1/sessions/${sessionId}/window?${query}`);
 }
 
 it("window returns exactly the last N seconds", async () => {
