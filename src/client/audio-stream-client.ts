@@ -80,6 +80,8 @@ export class AudioStreamClient {
   private stopRequested = false;
   /** False until the first `ready`, which fixes where this client's bytes start. */
   private based = false;
+  /** Offset the open socket's URL declared for its first byte, if any. */
+  private declaredOffset: number | null = null;
   private fatalError: Error | null = null;
   private readonly waiters: Array<{
     test: () => boolean;
@@ -173,8 +175,10 @@ export class AudioStreamClient {
     url.searchParams.set("channels", String(channels));
     // The first connection appends at the server's end of stream; later ones
     // resume from the durable offset so nothing is lost or repeated.
-    if (this.based)
-      url.searchParams.set("offset", String(this.durableOffset()));
+    this.declaredOffset = this.based ? this.durableOffset() : null;
+    if (this.declaredOffset !== null) {
+      url.searchParams.set("offset", String(this.declaredOffset));
+    }
 
     const socket = new WebSocket(url.toString(), this.options.protocols);
     socket.binaryType = "arraybuffer";
@@ -220,26 +224,45 @@ export class AudioStreamClient {
     this.settleWaiters();
   }
 
-  /** Resends every kept byte from the durable offset, then any stop. */
+  /** Resends every kept byte the server may lack, then any stop. */
   private onReady(
     socket: WebSocket,
     offsets: ServerOffsets,
     reason: string,
   ): void {
-    if (!this.based) this.rebase(offsets.received);
-    this.updateOffsets(offsets);
-    this.attempts = 0;
-    const from = this.durableOffset();
-    if (reason === "resync") {
-      this.sendJson({ type: "start", offset: from });
+    if (reason === "started") {
+      // The reply to this client's own `start`, which already resent.
+      this.updateOffsets(offsets);
+      this.emit({ type: "ready", offsets: this.server, reason });
+      return;
     }
-    for (const chunk of this.pending) {
-      const skip = Math.max(0, from - chunk.start);
-      if (skip < chunk.bytes.length) socket.send(chunk.bytes.subarray(skip));
+    if (!this.based) this.rebase(offsets.received);
+    this.attempts = 0;
+    if (reason === "resync") {
+      // The server lost this socket's position: declare it again.
+      this.updateOffsets(offsets);
+      const from = this.durableOffset();
+      this.sendJson({ type: "start", ...this.options.format, offset: from });
+      this.resendFrom(socket, from);
+    } else {
+      // The server places this socket's first byte at the offset the URL
+      // declared (or at its received offset when none was). The resend
+      // starts there even if `ready` reports more bytes durable, and the
+      // server drops the bytes it already holds.
+      this.resendFrom(socket, this.declaredOffset ?? offsets.received);
+      this.updateOffsets(offsets);
     }
     this.setState("open");
     this.emit({ type: "ready", offsets: this.server, reason });
     if (this.stopRequested) this.sendJson({ type: "stop" });
+  }
+
+  /** Sends every kept byte at or after stream offset `from`, in order. */
+  private resendFrom(socket: WebSocket, from: number): void {
+    for (const chunk of this.pending) {
+      const skip = Math.max(0, from - chunk.start);
+      if (skip < chunk.bytes.length) socket.send(chunk.bytes.subarray(skip));
+    }
   }
 
   /** Moves bytes queued before the first `ready` to the server's end of stream. */
