@@ -54,6 +54,8 @@ export interface AudioStreamClientOptions {
   maxReconnectDelayMs?: number;
   /** Reconnect attempts in a row before the client gives up. */
   maxReconnectAttempts?: number;
+  /** Time from opening a socket to the server's `ready` before retrying, in ms. */
+  connectTimeoutMs?: number;
   onEvent?: (event: ClientEvent) => void;
 }
 
@@ -82,6 +84,8 @@ export class AudioStreamClient {
   private based = false;
   /** Offset the open socket's URL declared for its first byte, if any. */
   private declaredOffset: number | null = null;
+  /** Abandons a socket that has not delivered `ready` in time. */
+  private connectTimer: ReturnType<typeof setTimeout> | null = null;
   private fatalError: Error | null = null;
   private readonly waiters: Array<{
     test: () => boolean;
@@ -94,6 +98,7 @@ export class AudioStreamClient {
       reconnectDelayMs: 250,
       maxReconnectDelayMs: 5_000,
       maxReconnectAttempts: 20,
+      connectTimeoutMs: 10_000,
       ...options,
     };
   }
@@ -189,6 +194,16 @@ export class AudioStreamClient {
     socket.addEventListener("close", (event) =>
       this.onClose(socket, event.code, event.reason),
     );
+    // Node 22's WebSocket can report a refused connection with `error` alone
+    // and stay CONNECTING, so an error counts as an abnormal close (1006).
+    socket.addEventListener("error", () =>
+      this.abandon(socket, "connection failed"),
+    );
+    this.clearConnectTimer();
+    this.connectTimer = setTimeout(
+      () => this.abandon(socket, "no ready from the server in time"),
+      this.options.connectTimeoutMs,
+    );
   }
 
   private onMessage(socket: WebSocket, text: string): void {
@@ -236,6 +251,7 @@ export class AudioStreamClient {
       this.emit({ type: "ready", offsets: this.server, reason });
       return;
     }
+    this.clearConnectTimer();
     if (!this.based) this.rebase(offsets.received);
     this.attempts = 0;
     if (reason === "resync") {
@@ -272,9 +288,26 @@ export class AudioStreamClient {
     this.sentOffset += base;
   }
 
+  private clearConnectTimer(): void {
+    if (this.connectTimer !== null) clearTimeout(this.connectTimer);
+    this.connectTimer = null;
+  }
+
+  /** Gives up on a socket that failed without a close event, then retries. */
+  private abandon(socket: WebSocket, reason: string): void {
+    if (socket !== this.socket) return;
+    try {
+      socket.close();
+    } catch {
+      // Closing a socket that never opened can throw in some runtimes.
+    }
+    this.onClose(socket, 1006, reason);
+  }
+
   private onClose(socket: WebSocket, code: number, reason: string): void {
     if (socket !== this.socket) return;
     this.socket = null;
+    this.clearConnectTimer();
     if (this.stateValue === "stopped") return;
 
     if (FATAL_CLOSE_CODES.has(code)) {

@@ -116,7 +116,13 @@ export async function stopAndDownload(
   sessionId: string,
   stopTimeoutMs = 60_000,
 ): Promise<Recording> {
-  await withTimeout(client.stop(), stopTimeoutMs, `stop of ${sessionId}`);
+  const what = () =>
+    `stop of ${sessionId} (client ${client.state}, offsets ${JSON.stringify(client.offsets)})`;
+  await withTimeout(client.stop(), stopTimeoutMs, "stop").catch(
+    (error: Error) => {
+      throw new Error(`${error.message}: ${what()}`);
+    },
+  );
   return downloadRecording(baseUrl, userId, sessionId);
 }
 
