@@ -296,12 +296,14 @@ export class AudioStreamClient {
   /** Gives up on a socket that failed without a close event, then retries. */
   private abandon(socket: WebSocket, reason: string): void {
     if (socket !== this.socket) return;
+    // Detach first: closing a CONNECTING socket in Node fires `error` again
+    // synchronously, which would re-enter here.
+    this.onClose(socket, 1006, reason);
     try {
       socket.close();
     } catch {
       // Closing a socket that never opened can throw in some runtimes.
     }
-    this.onClose(socket, 1006, reason);
   }
 
   private onClose(socket: WebSocket, code: number, reason: string): void {

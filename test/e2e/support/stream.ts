@@ -11,6 +11,8 @@ import { sleep, withTimeout } from "./wait.ts";
 export interface RecordedClient {
   client: AudioStreamClient;
   events: ClientEvent[];
+  /** `performance.now()` when each event in `events` arrived. */
+  eventTimesMs: number[];
 }
 
 /** Returns the ws:// URL of a session's stream route. */
@@ -35,13 +37,17 @@ export function recordedClient(
   options: Partial<AudioStreamClientOptions> = {},
 ): RecordedClient {
   const events: ClientEvent[] = [];
+  const eventTimesMs: number[] = [];
   const client = new AudioStreamClient({
     url: streamUrl(baseUrl, userId, sessionId).toString(),
     format,
-    onEvent: (event) => events.push(event),
+    onEvent: (event) => {
+      events.push(event);
+      eventTimesMs.push(performance.now());
+    },
     ...options,
   });
-  return { client, events };
+  return { client, events, eventTimesMs };
 }
 
 export interface PaceOptions {
