@@ -302,15 +302,6 @@ export class AudioSession extends DurableObject<Env> {
       );
       return;
     }
-    if (record.state !== "streaming") {
-      sendErrorAndClose(
-        ws,
-        CloseCode.policyViolation,
-        "session_stopped",
-        "this session was stopped; start a new session to record more",
-      );
-      return;
-    }
     if (bytes.length > this.config.maxFrameBytes) {
       sendErrorAndClose(
         ws,
@@ -331,6 +322,17 @@ export class AudioSession extends DurableObject<Env> {
     const duplicate = Math.max(0, Math.min(bytes.length, audio.received - at));
     const chunk = bytes.subarray(duplicate);
     if (chunk.length === 0) return;
+    // Checked after the duplicates are dropped: a client that resumes after
+    // its stop resends bytes the session already holds.
+    if (record.state !== "streaming") {
+      sendErrorAndClose(
+        ws,
+        CloseCode.policyViolation,
+        "session_stopped",
+        "this session was stopped; start a new session to record more",
+      );
+      return;
+    }
 
     if (!this.withinLimits(ws, audio, record.format, chunk.length)) return;
     audio.append(chunk);

@@ -12,6 +12,7 @@ import {
   stopAndDownload,
   streamUrl,
 } from "./support/stream.ts";
+import { stopAndRemove } from "./support/server.ts";
 import { waitUntil, withTimeout } from "./support/wait.ts";
 
 const USER = "e2e-user";
@@ -29,7 +30,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await server?.stop();
+  await stopAndRemove(server);
 });
 
 /** Opens a raw socket on a session, declaring PCM16 16 kHz mono unless `format` is null. */

@@ -4,7 +4,7 @@ import {
   type DevServer,
 } from "../../scripts/lib/dev-server.ts";
 import { firstDifference, JFK_WAV, readPcm, sha256 } from "./support/audio.ts";
-import { killAndRestart } from "./support/server.ts";
+import { killAndRestart, stopAndRemove } from "./support/server.ts";
 import {
   eventsOf,
   recordedClient,
@@ -16,7 +16,7 @@ import { withTimeout } from "./support/wait.ts";
 let server: DevServer | undefined;
 
 afterAll(async () => {
-  await server?.stop();
+  await stopAndRemove(server);
 });
 
 it("killed server restarts and client resumes", async () => {

@@ -9,7 +9,7 @@ import {
   sha256,
   SONNETS_WAV,
 } from "./support/audio.ts";
-import { killAndRestart } from "./support/server.ts";
+import { killAndRestart, stopAndRemove } from "./support/server.ts";
 import {
   eventsOf,
   recordedClient,
@@ -61,7 +61,7 @@ const CASES: LossCase[] = [
 let server: DevServer | undefined;
 
 afterEach(async () => {
-  await server?.stop();
+  await stopAndRemove(server);
   server = undefined;
 });
 

@@ -10,6 +10,7 @@ import {
   sendPaced,
   stopAndDownload,
 } from "./support/stream.ts";
+import { stopAndRemove } from "./support/server.ts";
 import { sleep, withTimeout } from "./support/wait.ts";
 
 const USER = "e2e-user";
@@ -22,7 +23,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await server?.stop();
+  await stopAndRemove(server);
 });
 
 it(

@@ -15,6 +15,7 @@ import {
   sendPaced,
   stopAndDownload,
 } from "./support/stream.ts";
+import { stopAndRemove } from "./support/server.ts";
 import { withTimeout } from "./support/wait.ts";
 
 let server: DevServer;
@@ -31,7 +32,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await server?.stop();
+  await stopAndRemove(server);
 });
 
 /** Log lines wrangler printed for one event of one session. */

@@ -1,3 +1,4 @@
+import { rmSync } from "node:fs";
 import {
   startDevServer,
   type DevServer,
@@ -18,4 +19,11 @@ export async function killAndRestart(
     persistDir: server.persistDir,
     vars,
   });
+}
+
+/** Stops `wrangler dev` and deletes its state directory. */
+export async function stopAndRemove(server: DevServer | undefined) {
+  if (!server) return;
+  await server.stop();
+  rmSync(server.persistDir, { recursive: true, force: true });
 }
