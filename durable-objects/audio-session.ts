@@ -323,7 +323,7 @@ export class AudioSession extends DurableObject<Env> {
     const chunk = bytes.subarray(duplicate);
     if (chunk.length === 0) return;
     // Checked after the duplicates are dropped: a client that resumes after
-    // its stop resends bytes the session already holds.
+    // its stop resends bytes the session already has.
     if (record.state !== "streaming") {
       sendErrorAndClose(
         ws,

@@ -36,7 +36,7 @@ it("dropped connections resume without loss", async () => {
   await withTimeout(client.connect(), 15_000, "first ready");
 
   // 20 ms chunks. The first drop comes before the first journal write, so
-  // the server holds bytes the client does not yet know are durable.
+  // the server has bytes the client does not yet know are durable.
   const chunkBytes = 640;
   const chunks = Math.ceil(pcm.data.length / chunkBytes);
   const dropAt = new Set(

@@ -46,8 +46,8 @@ it("full journal pushes back, then recovers", async () => {
   );
   await withTimeout(client.connect(), 15_000, "first ready");
 
-  // Every put fails, so pending audio reaches the limit: the server asks the
-  // client to slow down, then closes with 1013 and refuses more.
+  // Every put fails, so pending audio reaches the limit. The server sends
+  // slow_down, then closes with 1013 and rejects more audio.
   await sendPaced(client, data, {
     speed: 10,
     bytesPerSecond: pcm.bytesPerSecond,
