@@ -328,15 +328,6 @@ export class AudioSession extends DurableObject<Env> {
       );
       return;
     }
-    if (record.state !== "streaming") {
-      sendErrorAndClose(
-        ws,
-        CloseCode.policyViolation,
-        "session_stopped",
-        "this session was stopped; start a new session to record more",
-      );
-      return;
-    }
     if (bytes.length > this.config.maxFrameBytes) {
       sendErrorAndClose(
         ws,
@@ -357,6 +348,17 @@ export class AudioSession extends DurableObject<Env> {
     const duplicate = Math.max(0, Math.min(bytes.length, audio.received - at));
     const chunk = bytes.subarray(duplicate);
     if (chunk.length === 0) return;
+    // Checked after the duplicates are dropped: a client that resumes after
+    // its stop resends bytes the session already has.
+    if (record.state !== "streaming") {
+      sendErrorAndClose(
+        ws,
+        CloseCode.policyViolation,
+        "session_stopped",
+        "this session was stopped; start a new session to record more",
+      );
+      return;
+    }
     const badStart = containerStartError(record.format, at + duplicate, chunk);
     if (badStart) {
       sendErrorAndClose(ws, CloseCode.unsupportedData, "bad_format", badStart);

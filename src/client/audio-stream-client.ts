@@ -54,6 +54,8 @@ export interface AudioStreamClientOptions {
   maxReconnectDelayMs?: number;
   /** Reconnect attempts in a row before the client gives up. */
   maxReconnectAttempts?: number;
+  /** Time from opening a socket to the server's `ready` before retrying, in ms. */
+  connectTimeoutMs?: number;
   onEvent?: (event: ClientEvent) => void;
 }
 
@@ -80,6 +82,10 @@ export class AudioStreamClient {
   private stopRequested = false;
   /** False until the first `ready`, which fixes where this client's bytes start. */
   private based = false;
+  /** Offset the open socket's URL declared for its first byte, if any. */
+  private declaredOffset: number | null = null;
+  /** Abandons a socket that has not delivered `ready` in time. */
+  private connectTimer: ReturnType<typeof setTimeout> | null = null;
   private fatalError: Error | null = null;
   private readonly waiters: Array<{
     test: () => boolean;
@@ -92,6 +98,7 @@ export class AudioStreamClient {
       reconnectDelayMs: 250,
       maxReconnectDelayMs: 5_000,
       maxReconnectAttempts: 20,
+      connectTimeoutMs: 10_000,
       ...options,
     };
   }
@@ -173,8 +180,10 @@ export class AudioStreamClient {
     url.searchParams.set("channels", String(channels));
     // The first connection appends at the server's end of stream; later ones
     // resume from the durable offset so nothing is lost or repeated.
-    if (this.based)
-      url.searchParams.set("offset", String(this.durableOffset()));
+    this.declaredOffset = this.based ? this.durableOffset() : null;
+    if (this.declaredOffset !== null) {
+      url.searchParams.set("offset", String(this.declaredOffset));
+    }
 
     const socket = new WebSocket(url.toString(), this.options.protocols);
     socket.binaryType = "arraybuffer";
@@ -184,6 +193,16 @@ export class AudioStreamClient {
     });
     socket.addEventListener("close", (event) =>
       this.onClose(socket, event.code, event.reason),
+    );
+    // Node 22's WebSocket can report a refused connection with `error` alone
+    // and stay CONNECTING, so an error counts as an abnormal close (1006).
+    socket.addEventListener("error", () =>
+      this.abandon(socket, "connection failed"),
+    );
+    this.clearConnectTimer();
+    this.connectTimer = setTimeout(
+      () => this.abandon(socket, "no ready from the server in time"),
+      this.options.connectTimeoutMs,
     );
   }
 
@@ -220,26 +239,46 @@ export class AudioStreamClient {
     this.settleWaiters();
   }
 
-  /** Resends every kept byte from the durable offset, then any stop. */
+  /** Resends every kept byte the server may lack, then any stop. */
   private onReady(
     socket: WebSocket,
     offsets: ServerOffsets,
     reason: string,
   ): void {
-    if (!this.based) this.rebase(offsets.received);
-    this.updateOffsets(offsets);
-    this.attempts = 0;
-    const from = this.durableOffset();
-    if (reason === "resync") {
-      this.sendJson({ type: "start", offset: from });
+    if (reason === "started") {
+      // The reply to this client's own `start`, which already resent.
+      this.updateOffsets(offsets);
+      this.emit({ type: "ready", offsets: this.server, reason });
+      return;
     }
-    for (const chunk of this.pending) {
-      const skip = Math.max(0, from - chunk.start);
-      if (skip < chunk.bytes.length) socket.send(chunk.bytes.subarray(skip));
+    this.clearConnectTimer();
+    if (!this.based) this.rebase(offsets.received);
+    this.attempts = 0;
+    if (reason === "resync") {
+      // The server lost this socket's position: declare it again.
+      this.updateOffsets(offsets);
+      const from = this.durableOffset();
+      this.sendJson({ type: "start", ...this.options.format, offset: from });
+      this.resendFrom(socket, from);
+    } else {
+      // The server places this socket's first byte at the offset the URL
+      // declared (or at its received offset when none was). The resend
+      // starts there even if `ready` reports more bytes durable, and the
+      // server drops the bytes it already holds.
+      this.resendFrom(socket, this.declaredOffset ?? offsets.received);
+      this.updateOffsets(offsets);
     }
     this.setState("open");
     this.emit({ type: "ready", offsets: this.server, reason });
     if (this.stopRequested) this.sendJson({ type: "stop" });
+  }
+
+  /** Sends every kept byte at or after stream offset `from`, in order. */
+  private resendFrom(socket: WebSocket, from: number): void {
+    for (const chunk of this.pending) {
+      const skip = Math.max(0, from - chunk.start);
+      if (skip < chunk.bytes.length) socket.send(chunk.bytes.subarray(skip));
+    }
   }
 
   /** Moves bytes queued before the first `ready` to the server's end of stream. */
@@ -249,9 +288,28 @@ export class AudioStreamClient {
     this.sentOffset += base;
   }
 
+  private clearConnectTimer(): void {
+    if (this.connectTimer !== null) clearTimeout(this.connectTimer);
+    this.connectTimer = null;
+  }
+
+  /** Gives up on a socket that failed without a close event, then retries. */
+  private abandon(socket: WebSocket, reason: string): void {
+    if (socket !== this.socket) return;
+    // Detach first: closing a CONNECTING socket in Node fires `error` again
+    // synchronously, which would re-enter here.
+    this.onClose(socket, 1006, reason);
+    try {
+      socket.close();
+    } catch {
+      // Closing a socket that never opened can throw in some runtimes.
+    }
+  }
+
   private onClose(socket: WebSocket, code: number, reason: string): void {
     if (socket !== this.socket) return;
     this.socket = null;
+    this.clearConnectTimer();
     if (this.stateValue === "stopped") return;
 
     if (FATAL_CLOSE_CODES.has(code)) {
