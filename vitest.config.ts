@@ -1,29 +1,47 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
+/** Test-only secrets; tests read them back from `env`. */
+const TEST_SECRETS = {
+  ADMIN_TOKEN: "test-admin-token-0123456789abcdef0123",
+  AUDIO_STORAGE_TOKEN_SECRET: "test-token-secret-0123456789abcdef0123",
+};
+
+function workersProject(
+  name: string,
+  include: string[],
+  bindings: Record<string, string>,
+) {
+  return {
+    plugins: [
+      cloudflareTest({
+        wrangler: { configPath: "./wrangler.toml" },
+        miniflare: {
+          bindings: {
+            // A low threshold lets one test cross it with ~1 MB of audio.
+            AUDIO_STORAGE_MAX_MEMORY_MB: "1",
+            ...TEST_SECRETS,
+            ...bindings,
+          },
+        },
+      }),
+    ],
+    test: { name, include, testTimeout: 30_000 },
+  };
+}
+
 export default defineConfig({
   test: {
     // Service logs print only for failing tests.
     silent: "passed-only",
     projects: [
-      {
-        plugins: [
-          cloudflareTest({
-            wrangler: { configPath: "./wrangler.toml" },
-            miniflare: {
-              bindings: {
-                // A low threshold lets one test cross it with ~1 MB of audio.
-                AUDIO_STORAGE_MAX_MEMORY_MB: "1",
-              },
-            },
-          }),
-        ],
-        test: {
-          name: "workers",
-          include: ["test/workers/**/*.test.ts"],
-          testTimeout: 30_000,
-        },
-      },
+      workersProject("workers", ["test/workers/**/*.test.ts"], {}),
+      // The registry figures again, with sessions spread over four shards.
+      workersProject(
+        "workers-sharded",
+        ["test/workers/registry-figures.test.ts"],
+        { AUDIO_STORAGE_REGISTRY_SHARDS: "4" },
+      ),
       {
         test: {
           name: "e2e",

@@ -5,6 +5,6 @@ declare namespace Cloudflare {
   interface Env extends ProjectEnv {}
   interface GlobalProps {
     mainModule: typeof import("./src/index.ts");
-    durableNamespaces: "AudioSession" | "SessionRegistry";
+    durableNamespaces: "AudioSession" | "SessionRegistry" | "UserSessions";
   }
 }

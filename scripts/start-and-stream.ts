@@ -6,6 +6,7 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { freePort, startDevServer } from "./lib/dev-server.ts";
+import { mintUserToken } from "./lib/mint-token.ts";
 import { progressLine } from "./lib/progress.ts";
 import { streamFile } from "./lib/stream-file.ts";
 
@@ -44,6 +45,11 @@ try {
     file: values.file,
     userId: "demo-user",
     sessionId,
+    token: await mintUserToken({
+      secret: server.tokenSecret,
+      userId: "demo-user",
+      sessionId,
+    }),
     speed,
     onProgress: progressLine(),
   });

@@ -1,13 +1,19 @@
 // Streams a WAV file to the service at real-time pace and checks that the
 // downloaded recording holds exactly the bytes sent.
 //
-//   npm run stream -- FILE.wav [--session ID] [--user ID] [--speed N] [--url URL]
+//   npm run stream -- FILE.wav [--session ID] [--user ID] [--speed N] [--url URL] [--token T]
+//
+// Without --token it mints one with AUDIO_STORAGE_TOKEN_SECRET from the
+// environment, else with the development secret of .dev.vars (or
+// .dev.vars.example), which `npm run dev` also uses.
 import { parseArgs } from "node:util";
+import { loadDevSecrets } from "./lib/dev-secrets.ts";
+import { mintUserToken } from "./lib/mint-token.ts";
 import { progressLine } from "./lib/progress.ts";
 import { streamFile } from "./lib/stream-file.ts";
 
 const USAGE =
-  "usage: npm run stream -- FILE.wav [--session ID] [--user ID] [--speed N] [--url http://127.0.0.1:8787]";
+  "usage: npm run stream -- FILE.wav [--session ID] [--user ID] [--speed N] [--url http://127.0.0.1:8787] [--token USER_TOKEN]";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -16,6 +22,7 @@ const { values, positionals } = parseArgs({
     user: { type: "string", default: "demo-user" },
     speed: { type: "string", default: "1" },
     url: { type: "string", default: "http://127.0.0.1:8787" },
+    token: { type: "string" },
   },
 });
 
@@ -26,12 +33,21 @@ if (!file || !Number.isFinite(speed) || speed <= 0) {
   process.exit(2);
 }
 const sessionId = values.session ?? `demo-${Date.now()}`;
+const token =
+  values.token ??
+  (await mintUserToken({
+    secret:
+      process.env.AUDIO_STORAGE_TOKEN_SECRET || loadDevSecrets().tokenSecret,
+    userId: values.user,
+    sessionId,
+  }));
 
 const result = await streamFile({
   baseUrl: values.url,
   file,
   userId: values.user,
   sessionId,
+  token,
   speed,
   onProgress: progressLine(),
   onEvent: (event) => {

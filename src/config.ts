@@ -22,6 +22,22 @@ export interface Config {
   faultPutFailureRate: number;
   /** Delay the fault-injection wrapper adds to puts, in milliseconds. */
   faultPutDelayMs: number;
+  /** Registry shards that sessions spread their reports over. */
+  registryShards: number;
+  /** Age after which the hourly cron deletes a recording, in days. */
+  retentionDays: number;
+  /** Most stored keys one retention run lists before it stops until the next. */
+  retentionMaxKeysPerRun: number;
+  /** Silence after which the registry marks a live session stale, in ms. */
+  staleAfterMs: number;
+  /** Memory one session may use before the registry alerts, in bytes. */
+  memoryBudgetBytes: number;
+  /** Live sessions one user may hold at once. */
+  maxSessionsPerUser: number;
+  /** Origins whose browser pages may open stream sockets, lowercase. */
+  allowedOrigins: string[];
+  /** Permits the well-known development secrets; never set in production. */
+  devMode: boolean;
 }
 
 /** Raised for a variable whose value is outside its allowed range. */
@@ -69,6 +85,34 @@ function readBoolean(env: Env, name: keyof Env & string): boolean {
   throw new ConfigError(
     `${name}=${JSON.stringify(raw)} is invalid: expected true or false`,
   );
+}
+
+/**
+ * Reads a comma-separated list of origins such as `https://app.example.com`.
+ * Each entry must be a bare origin: scheme, host and optional port.
+ */
+function readOrigins(env: Env, name: keyof Env & string): string[] {
+  const raw = env[name];
+  if (raw === undefined || String(raw).trim() === "") return [];
+
+  const origins: string[] = [];
+  for (const entry of String(raw).split(",")) {
+    const text = entry.trim();
+    if (text === "") continue;
+    let origin: string | null = null;
+    try {
+      origin = new URL(text).origin;
+    } catch {
+      origin = null;
+    }
+    if (origin === null || origin === "null" || origin !== text.toLowerCase()) {
+      throw new ConfigError(
+        `${name} entry ${JSON.stringify(text)} is invalid: expected an origin such as https://app.example.com, without a path or trailing slash`,
+      );
+    }
+    origins.push(origin);
+  }
+  return origins;
 }
 
 /** Parses and validates every setting; throws ConfigError naming the first bad one. */
@@ -135,6 +179,45 @@ export function parseConfig(env: Env): Config {
       min: 0,
       max: 60_000,
     }),
+    registryShards: readNumber(env, {
+      name: "AUDIO_STORAGE_REGISTRY_SHARDS",
+      fallback: 1,
+      min: 1,
+      max: 256,
+    }),
+    retentionDays: readNumber(env, {
+      name: "AUDIO_STORAGE_RETENTION_DAYS",
+      fallback: 7,
+      min: 1,
+      max: 36_500,
+    }),
+    retentionMaxKeysPerRun: readNumber(env, {
+      name: "AUDIO_STORAGE_RETENTION_MAX_KEYS_PER_RUN",
+      fallback: 50_000,
+      min: 1_000,
+      max: 1_000_000,
+    }),
+    staleAfterMs: readNumber(env, {
+      name: "AUDIO_STORAGE_STALE_AFTER_MS",
+      fallback: 300_000,
+      min: 10_000,
+      max: 86_400_000,
+    }),
+    memoryBudgetBytes:
+      readNumber(env, {
+        name: "AUDIO_STORAGE_MEMORY_BUDGET_MB",
+        fallback: 128,
+        min: 1,
+        max: 1_024,
+      }) * MIB,
+    maxSessionsPerUser: readNumber(env, {
+      name: "AUDIO_STORAGE_MAX_SESSIONS_PER_USER",
+      fallback: 10,
+      min: 1,
+      max: 10_000,
+    }),
+    allowedOrigins: readOrigins(env, "AUDIO_STORAGE_ALLOWED_ORIGINS"),
+    devMode: readBoolean(env, "AUDIO_STORAGE_DEV_MODE"),
   };
   return config;
 }

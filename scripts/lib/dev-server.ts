@@ -3,6 +3,7 @@ import { createServer } from "node:net";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { loadDevSecrets } from "./dev-secrets.ts";
 
 /** A `wrangler dev` process on a loopback port, with local R2 and Durable Objects. */
 export interface DevServer {
@@ -10,6 +11,10 @@ export interface DevServer {
   url: string;
   port: number;
   persistDir: string;
+  /** The admin bearer token the server runs with. */
+  adminToken: string;
+  /** The key the server verifies user tokens with; mint tokens with it. */
+  tokenSecret: string;
   /** Output wrangler printed so far, for diagnostics. */
   output(): string;
   /** Stops the process gracefully and waits for it to exit. */
@@ -64,7 +69,11 @@ export async function startDevServer(
     "--inspector-port",
     String(await freePort()),
   ];
-  for (const [name, value] of Object.entries(options.vars ?? {})) {
+  // The development secrets go in as variables, so the server runs with
+  // them whether or not .dev.vars exists; `options.vars` may override them.
+  const secrets = loadDevSecrets();
+  const vars = { ...secrets.vars, ...options.vars };
+  for (const [name, value] of Object.entries(vars)) {
     args.push("--var", `${name}:${value}`);
   }
 
@@ -90,6 +99,8 @@ export async function startDevServer(
     url,
     port,
     persistDir,
+    adminToken: vars.ADMIN_TOKEN ?? secrets.adminToken,
+    tokenSecret: vars.AUDIO_STORAGE_TOKEN_SECRET ?? secrets.tokenSecret,
     output: () => output,
     stop: () => terminate(child, "SIGTERM"),
     kill: () => terminate(child, "SIGKILL"),

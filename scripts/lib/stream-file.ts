@@ -4,6 +4,10 @@ import {
   AudioStreamClient,
   type ClientEvent,
 } from "../../src/client/audio-stream-client.ts";
+import {
+  STREAM_SUBPROTOCOL,
+  TOKEN_SUBPROTOCOL_PREFIX,
+} from "../../src/auth/protocol.ts";
 
 export interface StreamFileOptions {
   /** http:// base URL of the service. */
@@ -11,6 +15,8 @@ export interface StreamFileOptions {
   file: string;
   userId: string;
   sessionId: string;
+  /** A user token for `userId` that grants `sessionId`. */
+  token: string;
   /** 1 streams at real-time pace; N streams N times faster. */
   speed: number;
   /** Frame length in milliseconds of audio. */
@@ -49,9 +55,13 @@ export async function streamFile(
   const url = new URL(
     `${wsBase}/v1/sessions/${encodeURIComponent(options.sessionId)}/stream`,
   );
-  url.searchParams.set("userId", options.userId);
   const client = new AudioStreamClient({
     url: url.toString(),
+    // Sent as a subprotocol, as a browser would, so it stays out of URLs and logs.
+    protocols: [
+      STREAM_SUBPROTOCOL,
+      `${TOKEN_SUBPROTOCOL_PREFIX}${options.token}`,
+    ],
     format: wav.format,
     onEvent: options.onEvent,
   });
@@ -70,7 +80,9 @@ export async function streamFile(
   await client.stop();
 
   const downloadUrl = `${options.baseUrl}/v1/recordings/${encodeURIComponent(options.userId)}/${encodeURIComponent(options.sessionId)}.wav`;
-  const response = await fetch(downloadUrl);
+  const response = await fetch(downloadUrl, {
+    headers: { authorization: `Bearer ${options.token}` },
+  });
   const downloaded = new Uint8Array(await response.arrayBuffer());
   if (!response.ok) {
     throw new Error(

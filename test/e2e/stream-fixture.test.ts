@@ -3,6 +3,7 @@ import {
   startDevServer,
   type DevServer,
 } from "../../scripts/lib/dev-server.ts";
+import { mintUserToken } from "../../scripts/lib/mint-token.ts";
 import { streamFile } from "../../scripts/lib/stream-file.ts";
 
 const FIXTURE = new URL(
@@ -21,11 +22,17 @@ afterAll(async () => {
 });
 
 it("streams a speech fixture and downloads it byte for byte", async () => {
+  const sessionId = `jfk-${Date.now()}`;
   const result = await streamFile({
     baseUrl: server.url,
     file: FIXTURE,
     userId: "e2e-user",
-    sessionId: `jfk-${Date.now()}`,
+    sessionId,
+    token: await mintUserToken({
+      secret: server.tokenSecret,
+      userId: "e2e-user",
+      sessionId,
+    }),
     speed: 4,
   });
 
