@@ -15,7 +15,7 @@ import { UploadHistory } from "./upload-history.ts";
 
 /** Refresh interval; the registry aggregates every shard per request. */
 const REFRESH_INTERVAL_MS = 5_000;
-/** Longest wait between refreshes while the stats route keeps failing. */
+/** Maximum wait between refreshes while the stats route keeps failing. */
 const MAX_BACKOFF_MS = 60_000;
 
 const signIn = element("sign-in");

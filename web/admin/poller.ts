@@ -1,12 +1,12 @@
 /**
  * Runs a refresh at a fixed interval while the tab is visible. The next run
  * is scheduled only after the previous one finished, so a slow registry
- * never has two requests from one tab in flight; failures back off.
+ * never has two requests from one tab in flight. Failures back off.
  */
 
 export interface PollerOptions {
   intervalMs: number;
-  /** Longest delay after repeated failures, in milliseconds. */
+  /** Maximum delay after repeated failures, in milliseconds. */
   maxBackoffMs: number;
   /** Performs one refresh; a rejection counts as a failure. */
   refresh(): Promise<void>;

@@ -3,7 +3,9 @@ import {
   cleanup,
   deleteRecording,
   downloadRecording,
+  isLiveSessionError,
   listRecordings,
+  type CleanupTotals,
   type RecordingEntry,
 } from "../shared/admin-api.ts";
 import { element } from "../shared/format.ts";
@@ -20,7 +22,7 @@ export class RecordingsBrowser {
       element<HTMLButtonElement>("browser-more"),
       this.status,
       [
-        { label: "Download", run: (entry) => this.download(entry) },
+        { label: "Download", run: (entry, user) => this.download(entry, user) },
         { label: "Delete", run: (entry) => this.delete(entry) },
       ],
     );
@@ -41,10 +43,10 @@ export class RecordingsBrowser {
     );
   }
 
-  private async download(entry: RecordingEntry): Promise<void> {
+  private async download(entry: RecordingEntry, userId: string): Promise<void> {
     await saveResponse(
       await downloadRecording(entry.path),
-      `${entry.userId}-${entry.sessionId}.wav`,
+      `${userId}-${entry.sessionId}.wav`,
     );
   }
 
@@ -52,35 +54,41 @@ export class RecordingsBrowser {
     if (!confirm(`Delete recording ${entry.path}? This cannot be undone.`)) {
       return;
     }
-    await deleteRecording(entry.path);
+    let result;
+    try {
+      result = await deleteRecording(entry.path, false);
+    } catch (error) {
+      if (!isLiveSessionError(error)) throw error;
+      const question = `Session ${entry.sessionId} is still streaming, and its next upload would recreate part of the recording. Delete it anyway?`;
+      if (!confirm(question)) return;
+      result = await deleteRecording(entry.path, true);
+    }
     this.rows.remove(entry);
-    this.status.textContent = `Deleted ${entry.path}.`;
+    this.status.textContent = `Deleted ${result.path} (${result.deleted} objects).`;
   }
 
   private async cleanup(): Promise<void> {
     const status = element("cleanup-status");
     const days = element<HTMLInputElement>("cleanup-days").valueAsNumber;
-    if (!Number.isInteger(days) || days < 1) {
-      status.textContent = "Enter a whole number of days, 1 or more.";
+    if (!Number.isInteger(days) || days < 0) {
+      status.textContent = "Enter a whole number of days, 0 or more.";
       return;
     }
     if (!confirm(`Delete every recording older than ${days} days?`)) return;
     status.textContent = "Cleaning up…";
     try {
-      const result = await cleanup(days);
-      status.textContent = `Cleanup finished: ${describeCleanup(result)}`;
+      const totals = await cleanup(days, (progress) => {
+        status.textContent = `Cleaning up: ${describeCleanup(progress)}`;
+      });
+      status.textContent = totals.complete
+        ? `Cleanup finished: ${describeCleanup(totals)}`
+        : `Cleanup stopped before the end of the bucket: ${describeCleanup(totals)} Press Clean up again to continue.`;
     } catch (error) {
       status.textContent = `Cleanup failed: ${(error as Error).message}`;
     }
   }
 }
 
-/** Lists the numeric fields of the cleanup result, such as deleted counts. */
-function describeCleanup(result: Record<string, unknown>): string {
-  const parts = Object.entries(result)
-    .filter(
-      ([, value]) => typeof value === "number" || typeof value === "boolean",
-    )
-    .map(([name, value]) => `${name} ${String(value)}`);
-  return parts.length === 0 ? "done." : `${parts.join(", ")}.`;
+function describeCleanup(totals: CleanupTotals): string {
+  return `${totals.deletedRecordings} recordings (${totals.deletedObjects} objects) deleted, ${totals.skippedLive} live sessions skipped, ${totals.scannedObjects} objects scanned.`;
 }

@@ -5,9 +5,9 @@ import {
   formatDuration,
   formatPercent,
 } from "../shared/format.ts";
-import type { LiveSession } from "../shared/stats-types.ts";
+import type { SessionStatus } from "../shared/admin-api.ts";
 
-function lastUpload(session: LiveSession): string {
+function lastUpload(session: SessionStatus): string {
   if (session.uploadSuccesses === 0 && session.uploadFailures === 0) {
     return "none yet";
   }
@@ -18,8 +18,8 @@ function lastUpload(session: LiveSession): string {
   return `${outcome}; ${session.uploadSuccesses} succeeded, ${session.uploadFailures} failed`;
 }
 
-function stateText(session: LiveSession): string {
-  const parts = [session.state];
+function stateText(session: SessionStatus): string {
+  const parts: string[] = [session.state];
   if (session.alerts.length > 0) parts.push("alerting");
   if (session.lastError !== "") parts.push(`last error: ${session.lastError}`);
   return parts.join("; ");
@@ -33,7 +33,7 @@ function cell(text: string): HTMLTableCellElement {
 
 /** Replaces the table's rows; `budgetBytes` is the per-session memory budget. */
 export function renderSessions(
-  sessions: LiveSession[],
+  sessions: SessionStatus[],
   budgetBytes: number,
   nowMs: number,
 ): void {

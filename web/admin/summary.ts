@@ -1,6 +1,6 @@
 /** The dashboard's alert list and summary figures. */
 import { element, formatBytes, formatPercent } from "../shared/format.ts";
-import type { RegistryStats, SessionAlert } from "../shared/stats-types.ts";
+import type { Alert, RegistryStats } from "../shared/admin-api.ts";
 
 /** Human wording of the registry's alert names. */
 const ALERT_TITLES: Record<string, string> = {
@@ -9,7 +9,7 @@ const ALERT_TITLES: Record<string, string> = {
   processing_latency: "Registry slow to process reports",
 };
 
-function describeAlert(alert: SessionAlert): string {
+function describeAlert(alert: Alert): string {
   const title = ALERT_TITLES[alert.name] ?? alert.name;
   const isShare = alert.name === "memory";
   const value = isShare ? formatPercent(alert.value) : String(alert.value);

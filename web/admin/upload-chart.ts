@@ -42,7 +42,8 @@ function options(width: number): uPlot.Options {
         width: 2,
         spanGaps: true,
         points: { show: true },
-        value: (_u, v) => (v === null ? "no uploads" : `${v.toFixed(1)} %`),
+        value: (_u, v, _series, index) =>
+          legendValue(v, index, "no uploads", `${v?.toFixed(1)} %`),
       },
       {
         label: "Mean latency",
@@ -50,7 +51,8 @@ function options(width: number): uPlot.Options {
         stroke: MEAN_COLOUR,
         width: 2,
         points: { show: true },
-        value: (_u, v) => (v === null ? "n/a" : `${v.toFixed(0)} ms`),
+        value: (_u, v, _series, index) =>
+          legendValue(v, index, "n/a", `${v?.toFixed(0)} ms`),
       },
       {
         label: "p95 latency",
@@ -59,7 +61,8 @@ function options(width: number): uPlot.Options {
         width: 2,
         dash: [6, 4],
         points: { show: true },
-        value: (_u, v) => (v === null ? "n/a" : `${v.toFixed(0)} ms`),
+        value: (_u, v, _series, index) =>
+          legendValue(v, index, "n/a", `${v?.toFixed(0)} ms`),
       },
     ],
   };
@@ -95,6 +98,20 @@ export class UploadChart {
   private width(): number {
     return Math.max(MIN_WIDTH_PX, this.container.clientWidth);
   }
+}
+
+/**
+ * Text of a legend entry. uPlot passes a null index while the pointer is off
+ * the chart; a null value at an index means that point has no data.
+ */
+function legendValue(
+  value: number | null,
+  index: number | null,
+  missing: string,
+  text: string,
+): string {
+  if (index === null) return "–";
+  return value === null ? missing : text;
 }
 
 function formatMs(ms: number | null): string {

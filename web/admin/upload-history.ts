@@ -3,7 +3,7 @@
  * The stats route returns running totals, so the success rate of each
  * interval comes from the change since the previous refresh.
  */
-import type { RegistryStats } from "../shared/stats-types.ts";
+import type { RegistryStats } from "../shared/admin-api.ts";
 
 /** Points kept: 360 refreshes are 30 minutes at a 5 s interval. */
 export const MAX_POINTS = 360;

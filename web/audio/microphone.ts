@@ -66,6 +66,9 @@ export async function startMicrophone(
     if (message.type === "frame") {
       callbacks.onFrame(new Int16Array(message.pcm), message.level);
     } else if (message.type === "flushed") {
+      // Frames the processor posts after the flush hold audio captured
+      // after the user asked to stop, so they are dropped.
+      node.port.onmessage = null;
       flushed?.();
     }
   };

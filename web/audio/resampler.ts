@@ -6,7 +6,7 @@
  * resample as one continuous signal.
  */
 
-/** Kernel half-width, in input samples at the cutoff (zero crossings per side). */
+/** Zero crossings of the sinc kernel on each side of its centre. */
 const HALF_WIDTH = 16;
 /** Kernel table points per unit of input time; the kernel is interpolated between them. */
 const TABLE_RESOLUTION = 256;
@@ -25,15 +25,17 @@ export class StreamingResampler {
   /** Time of the next output sample, in input samples from the start of `buffer`. */
   private position: number;
 
-  constructor(
-    readonly inputRate: number,
-    readonly outputRate: number,
-  ) {
+  readonly inputRate: number;
+  readonly outputRate: number;
+
+  constructor(inputRate: number, outputRate: number) {
     if (!(inputRate > 0) || !(outputRate > 0)) {
       throw new RangeError(
         `sample rates must be positive, got ${inputRate} and ${outputRate}`,
       );
     }
+    this.inputRate = inputRate;
+    this.outputRate = outputRate;
     this.step = inputRate / outputRate;
     this.cutoff = Math.min(1, outputRate / inputRate) * CUTOFF_SHARE;
     this.reach = Math.ceil(HALF_WIDTH / this.cutoff);

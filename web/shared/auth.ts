@@ -1,23 +1,23 @@
 /**
  * Every credential the pages use, in one place: the admin token for
- * /api/audio-storage/* and the user identity for the stream, window and
+ * /api/audio-storage/* and the signed user token for the stream, window and
  * recording routes.
  *
- * The admin token is kept in sessionStorage, so it lasts until the tab
- * closes and is shared by the dashboard and the test page on one origin.
- * User tokens are signed by the server's `npm run token` script with the
- * format `base64url(JSON claims) "." base64url(HMAC-SHA256)`; the pages only
- * read the `sub` claim to name the user and never verify the signature.
+ * The admin token is kept in sessionStorage: it lasts until the tab closes,
+ * and both pages read it when opened in that tab.
+ * User tokens come from `npm run token` and have the form
+ * `base64url(JSON claims) "." base64url(HMAC-SHA256)`. The pages read the
+ * `sub` claim only to show and address the user; the server verifies the
+ * signature.
  */
+import {
+  STREAM_SUBPROTOCOL,
+  TOKEN_SUBPROTOCOL_PREFIX,
+} from "../../src/auth/protocol.ts";
 
 const ADMIN_TOKEN_KEY = "audio-storage.admin-token";
 
-/** Subprotocol the server selects when a socket authenticates by subprotocol. */
-const STREAM_SUBPROTOCOL = "audio-stream";
-/** Browsers cannot set headers on a WebSocket, so the token rides as a subprotocol. */
-const TOKEN_SUBPROTOCOL_PREFIX = "bearer.";
-
-/** The admin token, or null when nobody has signed in in this tab. */
+/** The admin token, or null when this tab stores none. */
 export function adminToken(): string | null {
   const token = sessionStorage.getItem(ADMIN_TOKEN_KEY);
   return token === null || token === "" ? null : token;
@@ -31,72 +31,71 @@ export function clearAdminToken(): void {
   sessionStorage.removeItem(ADMIN_TOKEN_KEY);
 }
 
-/** Request headers for the admin API; throws when nobody has signed in. */
+/** Request headers for the admin API. Throws when this tab stores no admin token. */
 export function adminHeaders(): Record<string, string> {
   const token = adminToken();
   if (token === null) throw new Error("sign in with the admin token first");
   return { authorization: `Bearer ${token}` };
 }
 
-/**
- * Who the test page streams as. With a token, the user id is the token's
- * `sub` claim; without one, `userId` is sent as a query parameter, which
- * only a server without user tokens accepts.
- */
+/** A user token and the user id its `sub` claim names. */
 export interface UserIdentity {
   userId: string;
-  token: string | null;
+  token: string;
 }
 
-/** Builds the identity from the form's user id and optional token. */
-export function userIdentity(userId: string, token: string): UserIdentity {
+/**
+ * Reads the user id from a token. Throws when the text is not a token, so
+ * the page can report it before the server rejects it.
+ */
+export function userIdentity(token: string): UserIdentity {
   const trimmed = token.trim();
-  if (trimmed === "") return { userId: userId.trim(), token: null };
-  return { userId: tokenSubject(trimmed) ?? userId.trim(), token: trimmed };
-}
-
-/** Reads the unverified `sub` claim of a user token, or null if unreadable. */
-export function tokenSubject(token: string): string | null {
-  const payload = token.split(".")[0] ?? "";
+  const payload = trimmed.split(".")[0] ?? "";
+  let claims: { sub?: unknown };
   try {
     const base64 = payload.replace(/-/g, "+").replace(/_/g, "/");
-    const claims = JSON.parse(atob(base64)) as { sub?: unknown };
-    return typeof claims.sub === "string" ? claims.sub : null;
+    claims = JSON.parse(atob(base64)) as { sub?: unknown };
   } catch {
-    return null;
+    throw new Error(
+      "the user token is malformed: paste the whole output of `npm run token -- --user ID`",
+    );
   }
+  if (typeof claims.sub !== "string" || claims.sub === "") {
+    throw new Error(
+      "the user token names no user (its `sub` claim is missing)",
+    );
+  }
+  return { userId: claims.sub, token: trimmed };
 }
 
 /** WebSocket URL and subprotocols for a session's stream. */
 export function streamTarget(
   sessionId: string,
   identity: UserIdentity,
-): { url: string; protocols: string[] | undefined } {
+): { url: string; protocols: string[] } {
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";
   const url = new URL(
     `/v1/sessions/${encodeURIComponent(sessionId)}/stream`,
     `${scheme}//${location.host}`,
   );
-  url.searchParams.set("userId", identity.userId);
-  // A browser fails the handshake if it offers subprotocols and the server
-  // selects none, so they are offered only with a token.
-  const protocols =
-    identity.token === null
-      ? undefined
-      : [STREAM_SUBPROTOCOL, `${TOKEN_SUBPROTOCOL_PREFIX}${identity.token}`];
-  return { url: url.toString(), protocols };
+  // Browsers cannot set headers on a WebSocket, and a query string tends to
+  // end up in access logs. So the token travels as a subprotocol, and the
+  // server selects STREAM_SUBPROTOCOL in reply.
+  return {
+    url: url.toString(),
+    protocols: [
+      STREAM_SUBPROTOCOL,
+      `${TOKEN_SUBPROTOCOL_PREFIX}${identity.token}`,
+    ],
+  };
 }
 
-/** Fetches a user route such as the window or a recording as this user. */
+/** Fetches a user route, such as the window or a recording, as this user. */
 export function userFetch(
   path: string,
   identity: UserIdentity,
 ): Promise<Response> {
-  const url = new URL(path, location.origin);
-  url.searchParams.set("userId", identity.userId);
-  const headers: Record<string, string> = {};
-  if (identity.token !== null) {
-    headers.authorization = `Bearer ${identity.token}`;
-  }
-  return fetch(url, { headers });
+  return fetch(new URL(path, location.origin), {
+    headers: { authorization: `Bearer ${identity.token}` },
+  });
 }

@@ -1,23 +1,35 @@
-/** Table rows for a list of recordings, each with its own action buttons. */
-import type { RecordingEntry } from "./admin-api.ts";
-import { formatBytes } from "./format.ts";
+/** Table rows for a pageable list of recordings, each with action buttons. */
+import type { RecordingEntry, RecordingPage } from "./admin-api.ts";
+import { formatBytes, formatDuration } from "./format.ts";
 
 export interface RowAction {
   label: string;
-  run(entry: RecordingEntry): Promise<void>;
+  /** `userId` is the owner of the listed recordings. */
+  run(entry: RecordingEntry, userId: string): Promise<void>;
+}
+
+type PageLoader = (cursor: string | null) => Promise<RecordingPage>;
+
+function describe(entry: RecordingEntry): string[] {
+  const changed = entry.updatedAt ?? entry.createdAt;
+  return [
+    entry.sessionId,
+    entry.durationSeconds === null
+      ? "unknown"
+      : formatDuration(entry.durationSeconds * 1000),
+    entry.sizeBytes === null ? "unknown" : formatBytes(entry.sizeBytes),
+    changed === null ? "unknown" : new Date(changed).toLocaleString(),
+    entry.complete ? "yes" : "no, still recording or interrupted",
+  ];
 }
 
 /**
- * One pageable list of recordings in a table body. Each button's accessible
- * name includes the session id, so a screen reader can tell rows apart.
+ * One list of recordings in a table body. Each button's accessible name
+ * includes the session id, so a screen reader can tell the rows apart.
  */
 export class RecordingRows {
   private cursor: string | null = null;
-  private load:
-    | ((
-        cursor: string | null,
-      ) => Promise<{ recordings: RecordingEntry[]; cursor: string | null }>)
-    | null = null;
+  private load: PageLoader | null = null;
 
   constructor(
     private readonly body: HTMLTableSectionElement,
@@ -29,11 +41,7 @@ export class RecordingRows {
   }
 
   /** Clears the rows and shows the first page that `load` returns. */
-  async show(
-    load: (
-      cursor: string | null,
-    ) => Promise<{ recordings: RecordingEntry[]; cursor: string | null }>,
-  ): Promise<void> {
+  async show(load: PageLoader): Promise<void> {
     this.load = load;
     this.cursor = null;
     this.body.replaceChildren();
@@ -57,39 +65,47 @@ export class RecordingRows {
     this.status.textContent = "Loading recordings…";
     try {
       const page = await this.load(this.cursor);
-      for (const entry of page.recordings) this.body.append(this.row(entry));
+      for (const entry of page.recordings) {
+        this.body.append(this.row(entry, page.userId));
+      }
       this.cursor = page.cursor;
       this.more.hidden = page.cursor === null;
-      this.status.textContent =
-        this.count === 0
-          ? "No recordings found."
-          : `${this.count} recording${this.count === 1 ? "" : "s"} listed${page.cursor === null ? "" : "; more are available"}.`;
+      this.status.textContent = this.summary(page);
     } catch (error) {
       this.status.textContent = `Listing failed: ${(error as Error).message}`;
     }
   }
 
-  private row(entry: RecordingEntry): HTMLTableRowElement {
+  private summary(page: RecordingPage): string {
+    if (this.count === 0) return `No recordings of ${page.userId}.`;
+    const noun = this.count === 1 ? "recording" : "recordings";
+    const more = page.cursor === null ? "" : "; more are available";
+    return `${this.count} ${noun} of ${page.userId} listed${more}.`;
+  }
+
+  private row(entry: RecordingEntry, userId: string): HTMLTableRowElement {
     const row = document.createElement("tr");
     row.dataset.sessionId = entry.sessionId;
     row.dataset.path = entry.path;
-    const modified =
-      entry.modifiedAt === null
-        ? "unknown"
-        : new Date(entry.modifiedAt).toLocaleString();
-    for (const text of [entry.sessionId, formatBytes(entry.bytes), modified]) {
+    for (const text of describe(entry)) {
       const cell = document.createElement("td");
       cell.textContent = text;
       row.append(cell);
     }
     const cell = document.createElement("td");
     cell.className = "actions";
-    for (const action of this.actions) cell.append(this.button(action, entry));
+    for (const action of this.actions) {
+      cell.append(this.button(action, entry, userId));
+    }
     row.append(cell);
     return row;
   }
 
-  private button(action: RowAction, entry: RecordingEntry): HTMLButtonElement {
+  private button(
+    action: RowAction,
+    entry: RecordingEntry,
+    userId: string,
+  ): HTMLButtonElement {
     const button = document.createElement("button");
     button.type = "button";
     button.textContent = action.label;
@@ -100,7 +116,7 @@ export class RecordingRows {
     button.addEventListener("click", () => {
       button.disabled = true;
       action
-        .run(entry)
+        .run(entry, userId)
         .catch((error: Error) => {
           this.status.textContent = `${action.label} ${entry.sessionId} failed: ${error.message}`;
         })

@@ -16,7 +16,6 @@ import { RecordingsList } from "./recordings.ts";
 import { StreamController } from "./stream-controller.ts";
 
 const sessionInput = element<HTMLInputElement>("session-id");
-const userInput = element<HTMLInputElement>("user-id");
 const tokenInput = element<HTMLInputElement>("user-token");
 const startButton = element<HTMLButtonElement>("start-button");
 const stopButton = element<HTMLButtonElement>("stop-button");
@@ -47,8 +46,19 @@ function queueRender(): void {
   });
 }
 
+/** Reads the identity from the token field. Throws for a malformed token. */
 function identity(): UserIdentity {
-  return userIdentity(userInput.value, tokenInput.value);
+  return userIdentity(tokenInput.value);
+}
+
+function showUser(): void {
+  let name = "none";
+  try {
+    if (tokenInput.value.trim() !== "") name = identity().userId;
+  } catch (error) {
+    name = (error as Error).message;
+  }
+  element("user-name").textContent = name;
 }
 
 function setStreaming(streaming: boolean): void {
@@ -56,7 +66,6 @@ function setStreaming(streaming: boolean): void {
   stopButton.disabled = !streaming;
   dropButton.disabled = !streaming;
   sessionInput.readOnly = streaming;
-  userInput.readOnly = streaming;
   tokenInput.readOnly = streaming;
 }
 
@@ -106,16 +115,23 @@ async function playWindow(): Promise<void> {
 }
 
 async function listRecordings(): Promise<void> {
+  const status = element("recordings-status");
+  let user: UserIdentity;
+  try {
+    user = identity();
+  } catch (error) {
+    status.textContent = (error as Error).message;
+    return;
+  }
   const typed = element<HTMLInputElement>(
     "recordings-admin-token",
   ).value.trim();
   if (typed !== "") saveAdminToken(typed);
   if (adminToken() === null) {
-    element("recordings-status").textContent =
-      "Enter the admin token to list recordings.";
+    status.textContent = "Enter the admin token to list recordings.";
     return;
   }
-  await recordings.show(identity());
+  await recordings.show(user);
 }
 
 function onSubmit(id: string, action: () => Promise<void>): void {
@@ -126,7 +142,8 @@ function onSubmit(id: string, action: () => Promise<void>): void {
 }
 
 sessionInput.value = `mic-${Date.now().toString(36)}`;
-userInput.value = "browser-user";
+tokenInput.addEventListener("input", showUser);
+showUser();
 onSubmit("stream-form", start);
 onSubmit("window-form", playWindow);
 onSubmit("recordings-form", listRecordings);

@@ -1,7 +1,8 @@
 /**
- * The test page's list of the user's recordings. There is no user-facing
- * listing route, so the list comes from the admin API and needs the admin
- * token; playing and downloading use the user's own recording route.
+ * The test page's list of the user's recordings. The service has no
+ * user-facing listing route, so the list comes from the admin API and needs
+ * the admin token. Playing and downloading use the user's own recording
+ * route with the user token.
  */
 import { listRecordings, type RecordingEntry } from "../shared/admin-api.ts";
 import { userFetch, type UserIdentity } from "../shared/auth.ts";
@@ -49,8 +50,10 @@ export class RecordingsList {
   }
 
   private fetchRecording(entry: RecordingEntry): Promise<Response> {
-    if (!this.identity) throw new Error("list the recordings first");
-    const path = `/v1/recordings/${encodeURIComponent(entry.userId)}/${encodeURIComponent(entry.sessionId)}.wav`;
-    return userFetch(path, this.identity);
+    const identity = this.identity;
+    if (!identity) throw new Error("list the recordings first");
+    const user = encodeURIComponent(identity.userId);
+    const session = encodeURIComponent(entry.sessionId);
+    return userFetch(`/v1/recordings/${user}/${session}.wav`, identity);
   }
 }

@@ -37,6 +37,8 @@ export class StreamController {
   private uploadEvents = 0;
   private errors = 0;
   private lastState = "idle";
+  /** True once the server has sent `ready` on this stream. */
+  private connected = false;
 
   constructor(
     private readonly log: EventLog,
@@ -65,6 +67,7 @@ export class StreamController {
     if (this.capture) throw new Error("already streaming; stop first");
     this.uploadEvents = 0;
     this.errors = 0;
+    this.connected = false;
 
     const target = streamTarget(sessionId, identity);
     const client = new AudioStreamClient({
@@ -94,11 +97,19 @@ export class StreamController {
     }
   }
 
-  /** Stops the microphone and waits until the server stores every byte. */
+  /**
+   * Stops the microphone and waits until the server stores every byte. A
+   * client that never connected (a rejected token, say) is closed instead,
+   * since it would otherwise keep retrying until it gives up.
+   */
   async stop(): Promise<StreamOffsets> {
     const client = this.client;
     if (!client) throw new Error("not streaming");
     await this.stopCapture();
+    if (!this.connected) {
+      client.close();
+      throw new Error("the stream never connected, so nothing was stored");
+    }
     const offsets = await client.stop();
     this.log.add(
       "info",
@@ -130,6 +141,7 @@ export class StreamController {
         );
         break;
       case "ready":
+        this.connected = true;
         this.log.add(
           "info",
           `server ready (${event.reason}), holding ${formatBytes(event.offsets.received)}`,
