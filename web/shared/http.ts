@@ -2,13 +2,14 @@
 
 /** An HTTP failure with the service's error code, when the body had one. */
 export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
+  readonly status: number;
+  readonly code: string;
+
+  constructor(status: number, code: string, message: string) {
     super(message);
     this.name = "HttpError";
+    this.status = status;
+    this.code = code;
   }
 }
 
