@@ -319,6 +319,53 @@ describe("test page and dashboard with a live stream", () => {
     });
   });
 
+  it("dashboard browser downloads and deletes", async () => {
+    const page = await browser.context.newPage();
+    page.on("dialog", (dialog) => void dialog.accept());
+    await page.goto(`${server.url}/admin`);
+    await page.getByLabel("Admin token").fill(server.adminToken);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByLabel("User id").fill(USER_ID);
+    await page.getByRole("button", { name: "List recordings" }).click();
+    const row = page.locator(
+      `#browser-table tbody tr[data-session-id="${SESSION_ID}"]`,
+    );
+    await row.waitFor({ timeout: WAIT_MS });
+
+    const [download] = await Promise.all([
+      page.waitForEvent("download", { timeout: WAIT_MS }),
+      row
+        .getByRole("button", { name: `Download recording ${SESSION_ID}` })
+        .click(),
+    ]);
+    const file = join(ARTIFACTS, `admin-${SESSION_ID}.wav`);
+    await download.saveAs(file);
+    const wav = summarizeWav(new Uint8Array(readFileSync(file)));
+    expect(wav.dataBytes).toBe(await figure(testPage, "fig-sent"));
+
+    await row
+      .getByRole("button", { name: `Delete recording ${SESSION_ID}` })
+      .click();
+    await row.waitFor({ state: "detached", timeout: WAIT_MS });
+    expect(await page.locator("#browser-status").textContent()).toContain(
+      "Deleted",
+    );
+    const gone = await fetch(
+      `${server.url}/api/audio-storage/download/${USER_ID}/${SESSION_ID}.wav`,
+      { headers: { authorization: `Bearer ${server.adminToken}` } },
+    );
+    expect(gone.status).toBe(404);
+
+    await page.getByLabel("Delete recordings older than (days)").fill("30");
+    await page.getByRole("button", { name: "Clean up" }).click();
+    await expect
+      .poll(() => page.locator("#cleanup-status").textContent(), {
+        timeout: WAIT_MS,
+      })
+      .toMatch(/^Cleanup finished: 0 recordings/);
+    await page.close();
+  });
+
   it("pages logged no errors", () => {
     expect(browser.pageErrors).toEqual([]);
   });

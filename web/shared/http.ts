@@ -53,7 +53,7 @@ export async function saveResponse(
   document.body.append(link);
   link.click();
   link.remove();
-  // The download has started once click() returns; a delay keeps the URL
-  // valid for browsers that read it asynchronously.
+  // The browser may read the URL after click() returns, so it is revoked
+  // only after a generous delay.
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
