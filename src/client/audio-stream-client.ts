@@ -57,6 +57,9 @@ export interface AudioStreamClientOptions {
   onEvent?: (event: ClientEvent) => void;
 }
 
+/** `readyState` of an open socket in the WHATWG WebSocket interface. */
+const SOCKET_OPEN = 1;
+
 /** Close codes after which reconnecting cannot help. */
 const FATAL_CLOSE_CODES = new Set([1002, 1003, 1007, 1008, 1009]);
 
@@ -80,6 +83,10 @@ export class AudioStreamClient {
   private stopRequested = false;
   /** False until the first `ready`, which fixes where this client's bytes start. */
   private based = false;
+  /** Stream offset the server expects this socket's next frame at. */
+  private declaredOffset = 0;
+  /** `start` messages sent on this socket that the server has not answered. */
+  private startsInFlight = 0;
   private fatalError: Error | null = null;
   private readonly waiters: Array<{
     test: () => boolean;
@@ -129,7 +136,9 @@ export class AudioStreamClient {
     const bytes = view.slice();
     this.pending.push({ start: this.sentOffset, bytes });
     this.sentOffset += bytes.length;
-    if (this.stateValue === "open") this.socket?.send(bytes);
+    if (this.stateValue === "open" && this.isSocketOpen()) {
+      this.socket?.send(bytes);
+    }
   }
 
   /** Sends a Blob, as from MediaRecorder, in order with other sends. */
@@ -173,9 +182,12 @@ export class AudioStreamClient {
     url.searchParams.set("channels", String(channels));
     // The first connection appends at the server's end of stream; later ones
     // resume from the durable offset so nothing is lost or repeated.
-    if (this.based)
-      url.searchParams.set("offset", String(this.durableOffset()));
+    if (this.based) {
+      this.declaredOffset = this.durableOffset();
+      url.searchParams.set("offset", String(this.declaredOffset));
+    }
 
+    this.startsInFlight = 0;
     const socket = new WebSocket(url.toString(), this.options.protocols);
     socket.binaryType = "arraybuffer";
     this.socket = socket;
@@ -226,12 +238,32 @@ export class AudioStreamClient {
     offsets: ServerOffsets,
     reason: string,
   ): void {
-    if (!this.based) this.rebase(offsets.received);
+    if (!this.based) {
+      this.rebase(offsets.received);
+      this.declaredOffset = offsets.received;
+    }
     this.updateOffsets(offsets);
     this.attempts = 0;
-    const from = this.durableOffset();
-    if (reason === "resync") {
+    if (reason === "started" && this.startsInFlight > 0) {
+      // This answers a `start` sent below, after which the kept bytes were
+      // already resent. Sending them again would append them twice, since
+      // the server places each frame after the previous one.
+      this.startsInFlight--;
+      this.emit({ type: "ready", offsets: this.server, reason });
+      return;
+    }
+
+    // The server flushes its journal when a socket closes, so `ready` can
+    // report a durable offset past the one this socket declared. The kept
+    // bytes then start later, and the server must be told where.
+    const from = Math.max(
+      this.durableOffset(),
+      this.pending[0]?.start ?? this.sentOffset,
+    );
+    if (reason === "resync" || from !== this.declaredOffset) {
       this.sendJson({ type: "start", offset: from });
+      this.declaredOffset = from;
+      this.startsInFlight++;
     }
     for (const chunk of this.pending) {
       const skip = Math.max(0, from - chunk.start);
@@ -295,7 +327,15 @@ export class AudioStreamClient {
   }
 
   private sendJson(message: object): void {
-    this.socket?.send(JSON.stringify(message));
+    if (this.isSocketOpen()) this.socket?.send(JSON.stringify(message));
+  }
+
+  /**
+   * False while a dropped socket is closing but its close event has not
+   * fired yet. Bytes not sent then stay kept and are resent on reconnect.
+   */
+  private isSocketOpen(): boolean {
+    return this.socket !== null && this.socket.readyState === SOCKET_OPEN;
   }
 
   private setState(state: ConnectionState): void {

@@ -175,6 +175,22 @@ describe("test page and dashboard with a live stream", () => {
     );
   });
 
+  it("resumes after a dropped connection", async () => {
+    await testPage.getByRole("button", { name: "Drop connection" }).click();
+    await testPage
+      .locator("#event-log li", { hasText: "reconnecting in" })
+      .first()
+      .waitFor({ timeout: WAIT_MS });
+    await testPage
+      .locator("#event-log li", { hasText: "server ready" })
+      .nth(1)
+      .waitFor({ timeout: WAIT_MS });
+
+    // The byte-exact download in a later test shows nothing was lost.
+    expect(await testPage.locator("#fig-state").textContent()).toBe("open");
+    expect(await figure(testPage, "fig-errors")).toBe(0);
+  });
+
   it("plays back the last seconds of the window", async () => {
     await testPage.getByLabel("Seconds").fill("3");
     await testPage
