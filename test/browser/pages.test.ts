@@ -317,7 +317,7 @@ describe("test page and dashboard with a live stream", () => {
         .getByRole("button", { name: `Download recording ${SESSION_ID}` })
         .click(),
     ]);
-    const file = join(ARTIFACTS, `${SESSION_ID}.wav`);
+    const file = join(ARTIFACTS, "test-page-recording.wav");
     await download.saveAs(file);
     const wav = summarizeWav(new Uint8Array(readFileSync(file)));
 
@@ -354,7 +354,7 @@ describe("test page and dashboard with a live stream", () => {
         .getByRole("button", { name: `Download recording ${SESSION_ID}` })
         .click(),
     ]);
-    const file = join(ARTIFACTS, `admin-${SESSION_ID}.wav`);
+    const file = join(ARTIFACTS, "admin-recording.wav");
     await download.saveAs(file);
     const wav = summarizeWav(new Uint8Array(readFileSync(file)));
     expect(wav.dataBytes).toBe(await figure(testPage, "fig-sent"));
