@@ -5,7 +5,11 @@
  */
 const currentUrls = new WeakMap<HTMLAudioElement, string>();
 
-/** Loads `response`'s body into `audio` and starts playing it. */
+/**
+ * Loads `response`'s body into `audio` and starts playing it.
+ * TODO: a four-hour recording is about 460 MB in memory this way; stream it
+ * instead once the recording route answers Range requests.
+ */
 export async function playResponse(
   audio: HTMLAudioElement,
   response: Response,
