@@ -1,0 +1,30 @@
+/**
+ * Plays audio fetched as a Blob. An object URL of a whole file is seekable
+ * in every browser, which a streamed response without range support is not,
+ * and it lets authenticated requests feed an <audio> element.
+ */
+const currentUrls = new WeakMap<HTMLAudioElement, string>();
+
+/**
+ * Loads `response`'s body into `audio` and starts playing it.
+ * TODO: a four-hour recording is about 460 MB in memory this way; stream it
+ * instead once the recording route answers Range requests.
+ */
+export async function playResponse(
+  audio: HTMLAudioElement,
+  response: Response,
+): Promise<Blob> {
+  const blob = await response.blob();
+  const previous = currentUrls.get(audio);
+  if (previous) URL.revokeObjectURL(previous);
+
+  const url = URL.createObjectURL(blob);
+  currentUrls.set(audio, url);
+  audio.src = url;
+  try {
+    await audio.play();
+  } catch {
+    // Autoplay may be blocked; the controls still let the user start it.
+  }
+  return blob;
+}
