@@ -26,7 +26,12 @@ const closes: CloseInfo[] = [];
 
 beforeAll(async () => {
   server = await startDevServer({
-    vars: { AUDIO_STORAGE_MAX_FRAME_BYTES: String(MAX_FRAME_BYTES) },
+    vars: {
+      AUDIO_STORAGE_MAX_FRAME_BYTES: String(MAX_FRAME_BYTES),
+      // Every test here streams as one user, and sessions closed by an
+      // error keep their slot until they go stale.
+      AUDIO_STORAGE_MAX_SESSIONS_PER_USER: "100",
+    },
   });
 });
 
