@@ -1,5 +1,10 @@
 import { summarizeLatency } from "./percentiles.ts";
-import type { RegistryStats, RegistryTotals, ShardStats } from "./types.ts";
+import {
+  emptyTotals,
+  type RegistryStats,
+  type RegistryTotals,
+  type ShardStats,
+} from "./types.ts";
 
 /** Users listed by name in `sessionsPerUser.top`. */
 const TOP_USERS = 20;
@@ -7,15 +12,7 @@ const TOP_USERS = 20;
 const LISTED_SESSIONS = 100;
 
 function sumTotals(shards: ShardStats[]): RegistryTotals {
-  const totals: RegistryTotals = {
-    sessionsStarted: 0,
-    sessionsStopped: 0,
-    sessionsMarkedStale: 0,
-    bytesReceived: 0,
-    bytesUploaded: 0,
-    uploadSuccesses: 0,
-    uploadFailures: 0,
-  };
+  const totals = emptyTotals();
   for (const shard of shards) {
     for (const name of Object.keys(totals) as (keyof RegistryTotals)[]) {
       totals[name] += shard.totals[name];

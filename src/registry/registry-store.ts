@@ -1,6 +1,11 @@
 import type { SessionReport } from "../session/report.ts";
 import type { Alert } from "./alerts.ts";
-import type { RegistryState, RegistryTotals, SessionStatus } from "./types.ts";
+import {
+  emptyTotals,
+  type RegistryState,
+  type RegistryTotals,
+  type SessionStatus,
+} from "./types.ts";
 
 /** Latency samples kept per kind; older ones are deleted. */
 export const SAMPLES_KEPT = 1_000;
@@ -206,15 +211,7 @@ export class RegistryStore {
   }
 
   totals(): RegistryTotals {
-    const totals: RegistryTotals = {
-      sessionsStarted: 0,
-      sessionsStopped: 0,
-      sessionsMarkedStale: 0,
-      bytesReceived: 0,
-      bytesUploaded: 0,
-      uploadSuccesses: 0,
-      uploadFailures: 0,
-    };
+    const totals = emptyTotals();
     const rows = this.sql.exec<{ name: string; value: number }>(
       "SELECT name, value FROM totals",
     );

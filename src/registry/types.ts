@@ -1,23 +1,16 @@
 import type { Alert } from "./alerts.ts";
+import type { SessionReport } from "../session/report.ts";
 import type { LatencySummary } from "./percentiles.ts";
 
 /** Reported states, plus `stale` for a live session that went silent. */
 export type RegistryState = "streaming" | "stopping" | "stopped" | "stale";
 
-/** The registry's view of one session. */
-export interface SessionStatus {
-  userId: string;
-  sessionId: string;
+/** The registry's view of one session: its last report, and what the registry derived. */
+export interface SessionStatus extends Omit<
+  SessionReport,
+  "state" | "reportedAt"
+> {
   state: RegistryState;
-  received: number;
-  journaled: number;
-  uploaded: number;
-  memoryBytes: number;
-  uploadSuccesses: number;
-  uploadFailures: number;
-  consecutiveFailures: number;
-  lastUploadMs: number;
-  lastError: string;
   /** Time from the session sending its last report to the registry storing it, in ms. */
   processingMs: number;
   alerts: Alert[];
@@ -36,6 +29,19 @@ export interface RegistryTotals {
   bytesUploaded: number;
   uploadSuccesses: number;
   uploadFailures: number;
+}
+
+/** Returns totals with every counter at zero. */
+export function emptyTotals(): RegistryTotals {
+  return {
+    sessionsStarted: 0,
+    sessionsStopped: 0,
+    sessionsMarkedStale: 0,
+    bytesReceived: 0,
+    bytesUploaded: 0,
+    uploadSuccesses: 0,
+    uploadFailures: 0,
+  };
 }
 
 /** One shard's figures, in a form that merges exactly with other shards'. */
