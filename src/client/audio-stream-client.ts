@@ -136,7 +136,7 @@ export class AudioStreamClient {
     const bytes = view.slice();
     this.pending.push({ start: this.sentOffset, bytes });
     this.sentOffset += bytes.length;
-    if (this.stateValue === "open") this.socket?.send(bytes);
+    if (this.stateValue === "open") this.sendOn(this.socket, bytes);
   }
 
   /** Sends a Blob, as from MediaRecorder, in order with other sends. */
@@ -277,7 +277,9 @@ export class AudioStreamClient {
   private resendFrom(socket: WebSocket, from: number): void {
     for (const chunk of this.pending) {
       const skip = Math.max(0, from - chunk.start);
-      if (skip < chunk.bytes.length) socket.send(chunk.bytes.subarray(skip));
+      if (skip < chunk.bytes.length) {
+        this.sendOn(socket, chunk.bytes.subarray(skip));
+      }
     }
   }
 
@@ -353,7 +355,15 @@ export class AudioStreamClient {
   }
 
   private sendJson(message: object): void {
-    this.socket?.send(JSON.stringify(message));
+    this.sendOn(this.socket, JSON.stringify(message));
+  }
+
+  /**
+   * Sends on a socket that is open. Bytes not sent on a closing socket stay
+   * kept until durable, so the resend after the reconnect carries them.
+   */
+  private sendOn(socket: WebSocket | null, data: string | Uint8Array): void {
+    if (socket?.readyState === WebSocket.OPEN) socket.send(data);
   }
 
   private setState(state: ConnectionState): void {

@@ -1,7 +1,7 @@
-import type { SessionReport } from "../session/report.ts";
 import type { Alert } from "./alerts.ts";
 import {
   emptyTotals,
+  type SessionReport,
   type RegistryState,
   type RegistryTotals,
   type SessionStatus,

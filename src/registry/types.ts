@@ -1,6 +1,25 @@
 import type { Alert } from "./alerts.ts";
-import type { SessionReport } from "../session/report.ts";
 import type { LatencySummary } from "./percentiles.ts";
+
+/** A session's figures as it reports them to the registry. */
+export interface SessionReport {
+  userId: string;
+  sessionId: string;
+  state: string;
+  received: number;
+  journaled: number;
+  uploaded: number;
+  /** Bytes of memory the session's window holds. */
+  memoryBytes: number;
+  uploadSuccesses: number;
+  uploadFailures: number;
+  consecutiveFailures: number;
+  /** Duration of the last upload, in milliseconds. */
+  lastUploadMs: number;
+  lastError: string;
+  /** Milliseconds since the epoch. */
+  reportedAt: number;
+}
 
 /** Reported states, plus `stale` for a live session that went silent. */
 export type RegistryState = "streaming" | "stopping" | "stopped" | "stale";

@@ -2,27 +2,10 @@ import { configFor } from "../config.ts";
 import type { Env } from "../env.ts";
 import { errorMessage, log } from "../log.ts";
 import { registryForSession } from "../registry/shards.ts";
-import { userSessionsFor } from "./user-slots.ts";
+import type { SessionReport } from "../registry/types.ts";
 
-/** A session's figures as it reports them to the registry. */
-export interface SessionReport {
-  userId: string;
-  sessionId: string;
-  state: string;
-  received: number;
-  journaled: number;
-  uploaded: number;
-  /** Bytes of memory the session's window holds. */
-  memoryBytes: number;
-  uploadSuccesses: number;
-  uploadFailures: number;
-  consecutiveFailures: number;
-  /** Duration of the last upload, in milliseconds. */
-  lastUploadMs: number;
-  lastError: string;
-  /** Milliseconds since the epoch. */
-  reportedAt: number;
-}
+export type { SessionReport };
+import { userSessionsFor } from "./user-slots.ts";
 
 /**
  * Sends a report to the session's registry shard (a hash of the session id
