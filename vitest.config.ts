@@ -5,6 +5,9 @@ import { defineConfig } from "vitest/config";
 const TEST_SECRETS = {
   ADMIN_TOKEN: "test-admin-token-0123456789abcdef0123",
   AUDIO_STORAGE_TOKEN_SECRET: "test-token-secret-0123456789abcdef0123",
+  // The plugin also reads .dev.vars, which `npm run dev` creates with
+  // development mode on; the tests run as a deployment would.
+  AUDIO_STORAGE_DEV_MODE: "false",
 };
 
 function workersProject(

@@ -270,28 +270,17 @@ export class AudioSession extends DurableObject<Env> {
       return;
     }
 
-    let format: AudioFormat;
-    try {
-      format = parseFormat(message);
-    } catch (error) {
-      if (!(error instanceof FormatError)) throw error;
+    const checked = this.checkFormat(message);
+    if ("error" in checked) {
       sendErrorAndClose(
         ws,
         CloseCode.unsupportedData,
-        "bad_format",
-        error.message,
+        checked.error,
+        checked.message,
       );
       return;
     }
-    if (record.format && !sameFormat(record.format, format)) {
-      sendErrorAndClose(
-        ws,
-        CloseCode.unsupportedData,
-        "format_mismatch",
-        `this session streams ${describe(record.format)}; a new format needs a new session`,
-      );
-      return;
-    }
+    const format = checked.format;
 
     const audio = this.audio ?? this.createAudio(record, format);
     const offset = (message.offset as number | undefined) ?? audio.received;
@@ -301,6 +290,29 @@ export class AudioSession extends DurableObject<Env> {
     }
     this.nextOffset.set(ws, offset);
     this.sendReady(ws, reason);
+  }
+
+  /** Parses a declared format and checks it matches the session's, if any. */
+  private checkFormat(
+    input: FormatInput,
+  ):
+    | { format: AudioFormat }
+    | { error: "bad_format" | "format_mismatch"; message: string } {
+    let format: AudioFormat;
+    try {
+      format = parseFormat(input);
+    } catch (error) {
+      if (!(error instanceof FormatError)) throw error;
+      return { error: "bad_format", message: error.message };
+    }
+    const current = this.record?.format;
+    if (current && !sameFormat(current, format)) {
+      return {
+        error: "format_mismatch",
+        message: `this session streams ${describe(current)}; a new format needs a new session`,
+      };
+    }
+    return { format };
   }
 
   private createAudio(

@@ -29,10 +29,15 @@ const speed = Number(values.speed);
 const requestedPort = Number(values.port);
 const port = (await isFree(requestedPort)) ? requestedPort : await freePort();
 
+if (port !== requestedPort) {
+  console.log(`port ${requestedPort} is busy, so the demo uses ${port}`);
+}
 console.log(`starting wrangler dev on http://127.0.0.1:${port} ...`);
+// A state directory of its own: a second runtime over `npm run dev`'s
+// storage would run two copies of the same Durable Objects.
 const server = await startDevServer({
   port,
-  persistDir: resolve(ROOT, ".wrangler/state"),
+  persistDir: resolve(ROOT, ".wrangler/demo-state"),
 });
 let exitCode = 0;
 try {
@@ -55,8 +60,14 @@ try {
     onProgress: progressLine(),
   });
   process.stderr.write("\n");
-  const url = `${server.url}/v1/recordings/demo-user/${sessionId}.wav?token=${token}`;
-  console.log(`recording: ${url} (${result.downloaded.length} bytes)`);
+  const { sent, uploaded } = result.offsets;
+  console.log(
+    `sent ${sent} bytes; ${uploaded} stored in R2; downloaded a ${result.downloaded.length}-byte WAV`,
+  );
+  if (values.keep) {
+    const url = `${server.url}/v1/recordings/demo-user/${sessionId}.wav?token=${token}`;
+    console.log(`recording: ${url}`);
+  }
   console.log(
     result.identical
       ? "downloaded audio is byte-identical to the audio sent"

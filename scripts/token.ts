@@ -5,6 +5,7 @@
 // The signing secret comes from AUDIO_STORAGE_TOKEN_SECRET in the
 // environment, else from .dev.vars, else from .dev.vars.example.
 import { parseArgs } from "node:util";
+import { isValidId } from "../src/storage/keys.ts";
 import { loadDevSecrets } from "./lib/dev-secrets.ts";
 import { DEFAULT_TOKEN_TTL_SECONDS, mintUserToken } from "./lib/mint-token.ts";
 
@@ -36,6 +37,18 @@ if (
     `  --ttl      lifetime in seconds (default ${DEFAULT_TOKEN_TTL_SECONDS})`,
   );
   process.exit(values.help ? 0 : 2);
+}
+
+for (const [name, id] of [
+  ["--user", values.user],
+  ["--session", values.session],
+] as const) {
+  if (id !== undefined && !isValidId(id)) {
+    console.error(
+      `${name} ${JSON.stringify(id)} is invalid: use 1 to 128 letters, digits, '.', '_' or '-', not starting with '.'`,
+    );
+    process.exit(2);
+  }
 }
 
 const secret =

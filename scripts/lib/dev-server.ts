@@ -126,12 +126,17 @@ async function waitUntilServing(
     if (child.exitCode !== null) {
       throw new Error(`wrangler dev exited with code ${child.exitCode}`);
     }
+    let response: Response | null = null;
     try {
-      const response = await fetch(`${url}/healthz`);
-      await response.arrayBuffer();
-      if (response.ok) return;
+      response = await fetch(`${url}/healthz`);
     } catch {
       // Not listening yet.
+    }
+    if (response?.ok) return;
+    const body = response ? await response.text() : "";
+    // An invalid setting fails every request; waiting longer cannot help.
+    if (body.includes('"config_invalid"')) {
+      throw new Error(`wrangler dev rejected its configuration: ${body}`);
     }
     await new Promise((r) => setTimeout(r, 250));
   }

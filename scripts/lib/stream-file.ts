@@ -3,6 +3,7 @@ import { parseWav } from "../../src/audio/wav.ts";
 import {
   AudioStreamClient,
   type ClientEvent,
+  type StreamOffsets,
 } from "../../src/client/audio-stream-client.ts";
 import {
   STREAM_SUBPROTOCOL,
@@ -30,9 +31,23 @@ export interface StreamFileOptions {
 
 export interface StreamFileResult {
   sent: Uint8Array;
+  /** The client's offsets once the server reported the session stopped. */
+  offsets: StreamOffsets;
   downloaded: Uint8Array;
   downloadedData: Uint8Array;
   identical: boolean;
+}
+
+/** Fails at once, with the fix, when nothing serves `baseUrl`. */
+async function requireService(baseUrl: string): Promise<void> {
+  try {
+    const response = await fetch(`${baseUrl}/healthz`);
+    await response.arrayBuffer();
+  } catch {
+    throw new Error(
+      `no service at ${baseUrl}: start it with \`npm run dev\` or pass --url`,
+    );
+  }
 }
 
 /**
@@ -51,6 +66,7 @@ export async function streamFile(
   const frameBytes =
     Math.round((wav.format.sampleRate * frameMs) / 1000) * align;
 
+  await requireService(options.baseUrl);
   const wsBase = options.baseUrl.replace(/^http/, "ws");
   const url = new URL(
     `${wsBase}/v1/sessions/${encodeURIComponent(options.sessionId)}/stream`,
@@ -77,7 +93,7 @@ export async function streamFile(
     client.send(data.subarray(i * frameBytes, (i + 1) * frameBytes));
     options.onProgress?.((i + 1) / frames, client);
   }
-  await client.stop();
+  const offsets = await client.stop();
 
   const downloadUrl = `${options.baseUrl}/v1/recordings/${encodeURIComponent(options.userId)}/${encodeURIComponent(options.sessionId)}.wav`;
   const response = await fetch(downloadUrl, {
@@ -96,6 +112,7 @@ export async function streamFile(
   );
   return {
     sent: data,
+    offsets,
     downloaded,
     downloadedData,
     identical: Buffer.from(downloadedData).equals(Buffer.from(data)),

@@ -74,7 +74,7 @@ export function parseWav(file: Uint8Array): ParsedWav {
     const size = view.getUint32(at + 4, true);
     const body = at + 8;
     if (id === "fmt ") {
-      const audioFormat = view.getUint16(body, true);
+      const audioFormat = pcmFormatCode(view, body, size);
       const channels = view.getUint16(body + 2, true);
       const sampleRate = view.getUint32(body + 4, true);
       const bits = view.getUint16(body + 14, true);
@@ -96,6 +96,19 @@ export function parseWav(file: Uint8Array): ParsedWav {
     at = body + size + (size % 2);
   }
   throw new Error("WAV file has no data chunk");
+}
+
+/** WAVE_FORMAT_EXTENSIBLE: the real format code is in the sub-format GUID. */
+const FORMAT_EXTENSIBLE = 0xfffe;
+
+/**
+ * Returns the fmt chunk's format code, reading an extensible header's
+ * sub-format (its first two bytes are the plain code, 1 for PCM).
+ */
+function pcmFormatCode(view: DataView, body: number, size: number): number {
+  const code = view.getUint16(body, true);
+  if (code !== FORMAT_EXTENSIBLE || size < 40) return code;
+  return view.getUint16(body + 24, true);
 }
 
 function readAscii(source: Uint8Array, at: number, length: number): string {

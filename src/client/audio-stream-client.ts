@@ -62,6 +62,16 @@ export interface AudioStreamClientOptions {
 /** Close codes after which reconnecting cannot help. */
 const FATAL_CLOSE_CODES = new Set([1002, 1003, 1007, 1008, 1009]);
 
+/** Error codes after which reconnecting cannot help, whatever the close says. */
+const FATAL_ERROR_CODES = new Set([
+  "bad_format",
+  "format_mismatch",
+  "format_required",
+  "frame_too_large",
+  "session_stopped",
+  "session_too_long",
+]);
+
 interface PendingChunk {
   start: number;
   bytes: Uint8Array;
@@ -87,6 +97,8 @@ export class AudioStreamClient {
   /** Abandons a socket that has not delivered `ready` in time. */
   private connectTimer: ReturnType<typeof setTimeout> | null = null;
   private fatalError: Error | null = null;
+  /** The last error message that makes a reconnect pointless, if any. */
+  private fatalReason: string | null = null;
   private readonly waiters: Array<{
     test: () => boolean;
     resolve: () => void;
@@ -227,6 +239,16 @@ export class AudioStreamClient {
         this.setState("stopped");
         break;
       case "error":
+        if (FATAL_ERROR_CODES.has(String(message.code))) {
+          // Fail now rather than at the close, which a proxy can delay.
+          this.fatalReason = `${String(message.code)}: ${String(message.message)}`;
+          this.socket = null;
+          this.clearConnectTimer();
+          socket.close(1000, "client gave up");
+          this.fail(
+            new Error(`server rejected the stream: ${this.fatalReason}`),
+          );
+        }
         this.emit({
           type: "error",
           code: String(message.code),
@@ -314,8 +336,9 @@ export class AudioStreamClient {
     this.clearConnectTimer();
     if (this.stateValue === "stopped") return;
 
-    if (FATAL_CLOSE_CODES.has(code)) {
-      this.fail(new Error(`server closed the stream with ${code}: ${reason}`));
+    if (FATAL_CLOSE_CODES.has(code) || this.fatalReason) {
+      const why = this.fatalReason ?? reason;
+      this.fail(new Error(`server closed the stream with ${code}: ${why}`));
       return;
     }
     this.attempts++;
