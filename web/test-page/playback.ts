@@ -5,11 +5,7 @@
  */
 const currentUrls = new WeakMap<HTMLAudioElement, string>();
 
-/**
- * Loads `response`'s body into `audio` and starts playing it.
- * TODO: a four-hour recording is about 460 MB in memory this way; stream it
- * instead once the recording route answers Range requests.
- */
+/** Loads `response`'s body into `audio` and starts playing it; for short audio such as the window. */
 export async function playResponse(
   audio: HTMLAudioElement,
   response: Response,
@@ -27,4 +23,24 @@ export async function playResponse(
     // Autoplay may be blocked; the controls still let the user start it.
   }
   return blob;
+}
+
+/**
+ * Points `audio` at a URL that answers Range requests, so the browser
+ * streams a long recording and seeks by fetching only the bytes it needs.
+ */
+export async function playUrl(
+  audio: HTMLAudioElement,
+  url: string,
+): Promise<void> {
+  const previous = currentUrls.get(audio);
+  if (previous) URL.revokeObjectURL(previous);
+  currentUrls.delete(audio);
+
+  audio.src = url;
+  try {
+    await audio.play();
+  } catch {
+    // Autoplay may be blocked; the controls still let the user start it.
+  }
 }

@@ -6,10 +6,9 @@
  */
 import { listRecordings, type RecordingEntry } from "../shared/admin-api.ts";
 import { userFetch, type UserIdentity } from "../shared/auth.ts";
-import { formatBytes } from "../shared/format.ts";
-import { ensureOk, saveResponse } from "../shared/http.ts";
+import { saveResponse } from "../shared/http.ts";
 import { RecordingRows } from "../shared/recording-rows.ts";
-import { playResponse } from "./playback.ts";
+import { playUrl } from "./playback.ts";
 
 export interface RecordingsView {
   body: HTMLTableSectionElement;
@@ -35,11 +34,17 @@ export class RecordingsList {
     await this.rows.show((cursor) => listRecordings(identity.userId, cursor));
   }
 
+  /**
+   * Streams the recording into the audio element. An element cannot send
+   * headers, so the token goes in the query, the one place this page puts
+   * it in a URL.
+   */
   private async play(entry: RecordingEntry): Promise<void> {
-    this.view.status.textContent = `Loading ${entry.sessionId}…`;
-    const response = await ensureOk(await this.fetchRecording(entry));
-    const blob = await playResponse(this.view.audio, response);
-    this.view.status.textContent = `Playing ${entry.sessionId} (${formatBytes(blob.size)}).`;
+    const identity = this.identity;
+    if (!identity) throw new Error("list the recordings first");
+    const url = `${this.recordingPath(entry)}?token=${encodeURIComponent(identity.token)}`;
+    await playUrl(this.view.audio, url);
+    this.view.status.textContent = `Playing ${entry.sessionId}.`;
   }
 
   private async download(entry: RecordingEntry): Promise<void> {
@@ -52,8 +57,12 @@ export class RecordingsList {
   private fetchRecording(entry: RecordingEntry): Promise<Response> {
     const identity = this.identity;
     if (!identity) throw new Error("list the recordings first");
-    const user = encodeURIComponent(identity.userId);
+    return userFetch(this.recordingPath(entry), identity);
+  }
+
+  private recordingPath(entry: RecordingEntry): string {
+    const user = encodeURIComponent(this.identity?.userId ?? "");
     const session = encodeURIComponent(entry.sessionId);
-    return userFetch(`/v1/recordings/${user}/${session}.wav`, identity);
+    return `/v1/recordings/${user}/${session}.wav`;
   }
 }
