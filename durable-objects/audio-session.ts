@@ -49,7 +49,7 @@ const ACK_INTERVAL_MS = 250;
 const IDLE_JOURNAL_MS = 2_000;
 /** An alarm this far past due counts as lost and is re-armed, in ms. */
 const ALARM_OVERDUE_MS = 5_000;
-/** Pending audio above this share of the limit asks the client to slow down. */
+/** Share of the pending limit above which the client is sent `slow_down`. */
 const SLOW_DOWN_SHARE = 0.8;
 /** Consecutive upload failures before the client is warned. */
 const FAILURES_BEFORE_WARNING = 3;
@@ -185,9 +185,9 @@ export class AudioSession extends DurableObject<Env> {
   }
 
   /**
-   * Handles one frame. An ArrayBuffer is handled at once; a Blob must be read
-   * first, and while any read is pending later frames (text included) wait
-   * in a queue, so frames are stored in the order they arrived.
+   * Handles one frame. An ArrayBuffer is handled at once. A Blob must be read
+   * first, so while any read is pending, later frames (text included) wait
+   * in a queue and are stored in the order they arrived.
    */
   override webSocketMessage(
     ws: WebSocket,
@@ -479,7 +479,7 @@ export class AudioSession extends DurableObject<Env> {
   }
 
   /**
-   * A short timer that sends the trailing acknowledgement and journals audio
+   * Starts a short timer that sends the trailing acknowledgement and journals audio
    * once the client goes quiet, so a hibernating object loses nothing. It
    * stops re-arming once both are done, which lets the object hibernate.
    */
@@ -693,7 +693,7 @@ export class AudioSession extends DurableObject<Env> {
     this.flushAfterClose();
   }
 
-  /** Journals what memory holds and uploads it, with the alarm as backstop. */
+  /** Journals the audio in memory and uploads it, with the alarm as backstop. */
   private flushAfterClose(): void {
     const audio = this.audio;
     if (!audio || this.record?.state === "stopped") return;

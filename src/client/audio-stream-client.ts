@@ -62,7 +62,7 @@ export interface AudioStreamClientOptions {
 /** Close codes after which reconnecting cannot help. */
 const FATAL_CLOSE_CODES = new Set([1002, 1003, 1007, 1008, 1009]);
 
-/** Error codes after which reconnecting cannot help, whatever the close says. */
+/** Error codes after which reconnecting cannot help, whatever the close code. */
 const FATAL_ERROR_CODES = new Set([
   "bad_format",
   "format_mismatch",

@@ -26,7 +26,7 @@ export async function playResponse(
 }
 
 /**
- * Points `audio` at a URL that answers Range requests, so the browser
+ * Points `audio` at a URL that serves Range requests, so the browser
  * streams a long recording and seeks by fetching only the bytes it needs.
  */
 export async function playUrl(
