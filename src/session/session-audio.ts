@@ -121,7 +121,12 @@ export class SessionAudio {
   /** Copies stream bytes [start, end) from the journal and the ring. */
   read(range: SegmentRange): Uint8Array {
     const out = new Uint8Array(range.end - range.start);
-    const ringFrom = Math.max(range.start, this.ring.start);
+    // The ring can start past the range's end when the backlog is larger
+    // than the window, so the journal then supplies the whole range.
+    const ringFrom = Math.min(
+      range.end,
+      Math.max(range.start, this.ring.start),
+    );
 
     let covered = range.start;
     if (range.start < ringFrom) {
