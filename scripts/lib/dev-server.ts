@@ -9,6 +9,10 @@ export interface DevServer {
   /** http://127.0.0.1:PORT */
   url: string;
   port: number;
+  /** Port of wrangler's DevTools inspector for the Worker. */
+  inspectorPort: number;
+  /** Process id of wrangler, which leads the process group holding workerd. */
+  pid: number;
   persistDir: string;
   /** Output wrangler printed so far, for diagnostics. */
   output(): string;
@@ -20,6 +24,8 @@ export interface DevServer {
 
 export interface DevServerOptions {
   port?: number;
+  /** Wrangler configuration file, relative to the repository root. */
+  configPath?: string;
   /** Reuse a state directory, to restart over the same storage. */
   persistDir?: string;
   /** Extra `[vars]` overrides, such as AUDIO_STORAGE_UPLOAD_INTERVAL_MS. */
@@ -50,6 +56,7 @@ export async function startDevServer(
   const port = options.port ?? (await freePort());
   const persistDir =
     options.persistDir ?? mkdtempSync(join(tmpdir(), "audio-dev-"));
+  const inspectorPort = await freePort();
   const args = [
     "dev",
     "--local",
@@ -62,8 +69,9 @@ export async function startDevServer(
     "--test-scheduled",
     "--show-interactive-dev-session=false",
     "--inspector-port",
-    String(await freePort()),
+    String(inspectorPort),
   ];
+  if (options.configPath) args.push("--config", options.configPath);
   for (const [name, value] of Object.entries(options.vars ?? {})) {
     args.push("--var", `${name}:${value}`);
   }
@@ -89,6 +97,8 @@ export async function startDevServer(
   const server: DevServer = {
     url,
     port,
+    inspectorPort,
+    pid: child.pid!,
     persistDir,
     output: () => output,
     stop: () => terminate(child, "SIGTERM"),
