@@ -43,6 +43,32 @@ export async function runFigures(
   const openBare = (name: string) =>
     BenchSocket.open(bareStreamUrl(base, `${run}-${name}`));
 
+  // Memory goes first: later figures leave freed allocations in workerd
+  // that the allocator returns to the system at unpredictable times, which
+  // would move the baseline. One short session loads the code first.
+  log("warm-up");
+  const warm = await openSession("warm-up");
+  await warm.stop(30_000);
+  warm.close();
+
+  log("3/5 memory per 2-minute window");
+  const memory = {
+    session: await measureMemory(
+      (i) => openSession(`memory-${i}`),
+      (socket) => socket.stop(120_000),
+      plan.memory.sessions,
+      speech,
+      pid,
+    ),
+    bare: await measureMemory(
+      (i) => openBare(`memory-${i}`),
+      (socket) => socket.stop(120_000),
+      plan.memory.sessions,
+      speech,
+      pid,
+    ),
+  };
+
   log("1/5 ingest overhead");
   const ingest: BenchResults["ingest"] = { session: [], bare: [] };
   const { sockets, durationMs, rounds } = plan.ingest;
@@ -67,24 +93,6 @@ export async function runFigures(
       ),
     );
   }
-
-  log("3/5 memory per 2-minute window");
-  const memory = {
-    session: await measureMemory(
-      (i) => openSession(`memory-${i}`),
-      (socket) => socket.stop(120_000),
-      plan.memory.sessions,
-      speech,
-      pid,
-    ),
-    bare: await measureMemory(
-      (i) => openBare(`memory-${i}`),
-      (socket) => socket.stop(120_000),
-      plan.memory.sessions,
-      speech,
-      pid,
-    ),
-  };
 
   log("5/5 download (building recordings first)");
   const { shortSeconds, longSeconds } = plan.download;

@@ -187,8 +187,15 @@ export async function bareFinalBytes(socket: BenchSocket): Promise<number> {
 }
 
 /**
- * Ramps through `steps` session counts and returns every step run. It stops
- * after the first step that fails, since higher counts would fail too.
+ * Staleness past which a step counts as overloaded, in ms: the ramp stops
+ * there, since higher counts would only queue more.
+ */
+const OVERLOAD_STALENESS_MS = 500;
+
+/**
+ * Ramps through `steps` session counts and returns every step run. A step
+ * that misses the staleness goal does not stop the ramp, so the table shows
+ * the trend; one that loses bytes, fails to connect or is overloaded does.
  */
 export async function rampSessions(
   open: (step: number, index: number) => Promise<BenchSocket>,
@@ -207,7 +214,11 @@ export async function rampSessions(
       speech,
     );
     results.push(result);
-    if (!result.passed) break;
+    const overloaded =
+      result.lostBytes > 0 ||
+      result.opened < sessions ||
+      !(result.stalenessP99Ms < OVERLOAD_STALENESS_MS);
+    if (overloaded) break;
     // Let uploads and closes from this step settle before the next.
     await sleep(1_000);
   }

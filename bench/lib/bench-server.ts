@@ -37,6 +37,10 @@ export async function startBenchServer(): Promise<BenchServer> {
   const server = await startDevServer({
     configPath: "bench/wrangler.bench.toml",
     vars: productionVars(),
+    // wrangler 4 traces every event, each WebSocket message included, into a
+    // local trace store in the same workerd. Production has no such
+    // collector, and it costs about 8 KB of memory per message here.
+    env: { X_LOCAL_OBSERVABILITY: "false" },
   });
   try {
     const workerdPid = findWorkerd(server.pid, server.port);

@@ -25,7 +25,10 @@ export const FULL_PLAN: BenchPlan = {
     steadyFromMs: 30_000,
     steadyToMs: 150_000,
   },
-  concurrency: { steps: [25, 50, 100, 200, 300, 400], durationMs: 10_000 },
+  concurrency: {
+    steps: [5, 10, 25, 50, 100, 200, 300, 400],
+    durationMs: 10_000,
+  },
 };
 
 export const QUICK_PLAN: BenchPlan = {
@@ -39,5 +42,5 @@ export const QUICK_PLAN: BenchPlan = {
     steadyFromMs: 1_000,
     steadyToMs: 5_000,
   },
-  concurrency: { steps: [10, 20], durationMs: 2_000 },
+  concurrency: { steps: [5, 10], durationMs: 2_000 },
 };

@@ -39,6 +39,26 @@ function highestPassing(steps: StepResult[]): number {
     .reduce((max, s) => Math.max(max, s.sessions), 0);
 }
 
+/** p99 staleness of session and bare at each step, as "N: session/bare". */
+function stalenessByStep(results: BenchResults): string {
+  return results.concurrency.session
+    .map((step) => {
+      const bare = results.concurrency.bare.find(
+        (b) => b.sessions === step.sessions,
+      );
+      const bareMs = bare ? bare.stalenessP99Ms.toFixed(0) : "-";
+      return `${step.sessions}: ${step.stalenessP99Ms.toFixed(0)}/${bareMs}`;
+    })
+    .join(", ");
+}
+
+/** Largest step at which every session connected and no byte was lost. */
+function highestWithoutLoss(steps: StepResult[]): number {
+  return steps
+    .filter((s) => s.lostBytes === 0 && s.opened === s.sessions)
+    .reduce((max, s) => Math.max(max, s.sessions), 0);
+}
+
 function totalCost(results: BenchResults): number {
   return costPerAudioHour(results.storage, MEAN_JOURNAL_SECONDS).reduce(
     (sum, line) => sum + line.dollars,
@@ -62,7 +82,7 @@ export function summaryRows(results: BenchResults): string[][] {
     ],
     [
       "2 concurrency: real-time sessions held",
-      `session ${session}, bare ${bare} (ratio ${bare ? ratio(session / bare) : "n/a"})`,
+      `highest count with p99 staleness under 50 ms: session ${session}, bare ${bare}; p99 staleness in ms, session/bare, by count: ${stalenessByStep(results)}; session lost no byte through ${highestWithoutLoss(results.concurrency.session)}`,
       "300 (earlier design: 19)",
     ],
     [
@@ -77,7 +97,7 @@ export function summaryRows(results: BenchResults): string[][] {
     ],
     [
       `5 download ${long.seconds} s WAV`,
-      `TTFB ${ms(long.timeToFirstByteMs)}, ${long.megabytesPerSecond.toFixed(1)} MB/s, peak +${mb(long.peakAddedBytes)} vs +${mb(short.peakAddedBytes)} for ${short.seconds} s`,
+      `TTFB ${ms(long.timeToFirstByteMs)}, ${long.megabytesPerSecond.toFixed(1)} MB/s, peak RSS +${mb(long.peakAddedBytes)} (+${mb(short.peakAddedBytes)} for ${short.seconds} s)`,
       "peak memory flat in length",
     ],
   ];
@@ -151,11 +171,11 @@ ${markdownTable(summaryRows(results))}
 
 ## Method
 
-\`bench/run.ts\` starts \`wrangler dev\` (local mode, loopback only) with \`bench/wrangler.bench.toml\`: the service's Worker and objects with the \`[vars]\` of \`wrangler.toml\`, plus two bench-only objects. \`BareCounter\` accepts a WebSocket through the same Hibernation API and only counts bytes; it sends \`ready\`, answers \`ping\` and \`stop\`, and batches acks at most every 250 ms as the session object does. \`CountedAudioSession\` is the production \`AudioSession\` with counting wrappers on its SQLite storage, alarm calls, R2 bucket and registry stub. wrangler runs two workerd processes, a proxy on the dev port and the one running the Worker; memory and CPU figures read the second one's \`/proc/PID/status\` and \`/proc/PID/stat\`. The load client is Node with the \`ws\` package on the same machine. Audio is a 158 s LibriVox speech recording (16 kHz mono PCM16), looped.
+\`bench/run.ts\` starts \`wrangler dev\` (local mode, loopback only) with \`bench/wrangler.bench.toml\`: the service's Worker and objects with the \`[vars]\` of \`wrangler.toml\`, plus two bench-only objects. wrangler's local trace collector, which records every event (each WebSocket message) in the same workerd and has no production counterpart, is off (\`X_LOCAL_OBSERVABILITY=false\`). \`BareCounter\` accepts a WebSocket through the same Hibernation API and only counts bytes; it sends \`ready\`, answers \`ping\` and \`stop\`, and batches acks at most every 250 ms as the session object does. \`CountedAudioSession\` is the production \`AudioSession\` with counting wrappers on its SQLite storage, alarm calls, R2 bucket and registry stub. wrangler runs two workerd processes, a proxy on the dev port and the one running the Worker; memory and CPU figures read the second one's \`/proc/PID/status\` and \`/proc/PID/stat\`. The load client is Node with the \`ws\` package on the same machine. Audio is a 158 s LibriVox speech recording (16 kHz mono PCM16), looped.
 
 1. **Ingest overhead.** ${plan.ingest.sockets} connections push 640-byte frames as fast as the server takes them for ${plan.ingest.durationMs / 1000} s, sending a ping after every 256 frames and keeping at most 3 pings unanswered; the run ends when the last pong arrives, after every frame was handled. ${plan.ingest.rounds} rounds alternate bare and session; medians are compared.
-2. **Concurrency.** For each step, N connections each send one 640-byte frame every 20 ms (phases spread over the period) for ${plan.concurrency.durationMs / 1000} s from one client loop, then stop. *Frame latency* is the time from sending a frame to the first ack whose \`received\` covers it, so it includes up to 250 ms of ack batching by design. *Ack staleness* is the age of the newest frame an ack covers when the ack arrives: the delay the server adds beyond batching. Frames sent in the first second of a step, while the objects start, are left out of both. A step passes when every connection opened, the p99 staleness is under 50 ms, no server error arrived, and no byte was lost (the session's \`stopped.uploaded\`, or the bare object's count, equals the bytes sent). The ramp stops at the first failing step. Steps: ${plan.concurrency.steps.join(", ")}.
-3. **Memory.** Resident memory of the Worker's workerd before and after ${m.session.sessions} connections each send 120 s of audio (3,840,000 bytes) as fast as acked, with the connections still open, after a 3 s settle; the difference per session over 3,840,000.
+2. **Concurrency.** For each step, N connections each send one 640-byte frame every 20 ms (phases spread over the period) for ${plan.concurrency.durationMs / 1000} s from one client loop, then stop. *Frame latency* is the time from sending a frame to the first ack whose \`received\` covers it, so it includes up to 250 ms of ack batching by design. *Ack staleness* is the age of the newest frame an ack covers when the ack arrives: the delay the server adds beyond batching. Frames sent in the first second of a step, while the objects start, are left out of both. A step passes when every connection opened, the p99 staleness is under 50 ms, no server error arrived, and no byte was lost (the session's \`stopped.uploaded\`, or the bare object's count, equals the bytes sent). The ramp goes on past a step that misses only the staleness goal and stops at the first step that loses bytes, fails to connect or has a p99 staleness over 500 ms. Steps: ${plan.concurrency.steps.join(", ")}.
+3. **Memory.** Measured first, after one short warm-up session, because later figures leave freed memory in workerd that the allocator returns at unpredictable times. Resident memory of the Worker's workerd before and after ${m.session.sessions} connections each send 120 s of audio (3,840,000 bytes) as fast as acked, with the connections still open, after a 3 s settle; the difference per session over 3,840,000.
 4. **Storage operations and cost.** ${plan.storage.sessions} counted sessions stream at real-time pace for ${plan.storage.durationMs / 1000} s. Counts read at ${plan.storage.steadyFromMs / 1000} s and ${plan.storage.steadyToMs / 1000} s give the steady rate, scaled to an hour; what the whole run cost beyond that rate (connect, stop, final upload and manifest) is added once. Prices: DO duration $12.50 per million GB-s at 128 MB (an object that streams never hibernates), $0.15 per million requests with incoming WebSocket messages at 20 per request, SQLite rows written $1.00 per million (each \`setAlarm\` counts as a row), SQLite storage $0.20 per GB-month, R2 Class A $4.50 and Class B $0.36 per million, R2 storage $0.015 per GB-month, Worker requests $${(PRICES.workerRequest * 1e6).toFixed(2)} per million; free allowances ignored. The journal's storage uses its mean size (30 s of audio), a derived figure.
 5. **Download.** A ${short.seconds} s and a ${long.seconds} s recording are streamed through one session each in one-second frames and stopped. Each WAV is downloaded once while workerd's resident memory is sampled every 20 ms; the data bytes are hashed and compared with what was sent.
 
@@ -203,7 +223,7 @@ ${markdownTable([
   ...stepRows("session", results.concurrency.session),
 ])}
 
-Highest passing count: session **${highestPassing(results.concurrency.session)}**, bare **${highestPassing(results.concurrency.bare)}**. Goal: 300; the earlier storage design planned for 19 per isolate.
+Highest passing count: session **${highestPassing(results.concurrency.session)}**, bare **${highestPassing(results.concurrency.bare)}**. Goal: 300; the earlier storage design planned for 19 per isolate. At the smallest step the bare object's p99 staleness is already ${results.concurrency.bare[0]?.stalenessP99Ms.toFixed(0) ?? "-"} ms, so a tail of that size comes from the machine and the local runtime rather than from load; the p50 staleness shows where load begins to queue.
 
 ## 3. Memory
 
@@ -263,7 +283,7 @@ ${markdownTable([
   ]),
 ])}
 
-Peak memory added, long over short: **${ratio(long.peakAddedBytes / Math.max(1, short.peakAddedBytes))}** for a recording ${(long.seconds / short.seconds).toFixed(0)} times longer. Goal: no growth with length.
+Peak resident memory added while serving: ${mb(long.peakAddedBytes)} for the ${long.seconds} s recording, ${mb(short.peakAddedBytes)} for the ${short.seconds} s one, which is ${(long.seconds / short.seconds).toFixed(0)} times shorter. The long download's peak is ${((long.peakAddedBytes / long.bytes) * 100).toFixed(3)}% of its size. Goal: no growth with length.
 
 ${hotPath}
 ## Rerun

@@ -28,6 +28,8 @@ export interface DevServerOptions {
   configPath?: string;
   /** Reuse a state directory, to restart over the same storage. */
   persistDir?: string;
+  /** Extra environment variables for wrangler, such as X_LOCAL_OBSERVABILITY. */
+  env?: Record<string, string>;
   /** Extra `[vars]` overrides, such as AUDIO_STORAGE_UPLOAD_INTERVAL_MS. */
   vars?: Record<string, string>;
   /** Milliseconds to wait for the server to answer. */
@@ -80,6 +82,7 @@ export async function startDevServer(
     cwd: ROOT,
     env: {
       ...process.env,
+      ...options.env,
       CLOUDFLARE_CF_FETCH_ENABLED: "false",
       WRANGLER_SEND_METRICS: "false",
       WRANGLER_SEND_ERROR_REPORTS: "false",
