@@ -25,7 +25,7 @@ function freshStub() {
 it("read of segment behind the ring", async () => {
   await runInDurableObject(freshStub(), (_instance, state) => {
     const audio = streamed(state, BYTES);
-    // The ring holds [900, 1000), so [0, 300) comes from the journal alone.
+    // The ring contains [900, 1000), so [0, 300) comes from the journal alone.
     const segment = audio.nextSegment(300);
     expect(segment).toEqual({ start: 0, end: 300 });
     expect(Array.from(audio.read(segment!))).toEqual(
