@@ -2,6 +2,9 @@
 // server takes them, and prints the functions with the most self time.
 //
 //   node bench/profile.ts [--target session|bare] [--seconds N] [--out FILE.cpuprofile]
+//
+// TODO: after some runs with the inspector attached, wrangler dev kept running
+// although stop() returned; check for leftover wrangler processes afterwards.
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import WebSocket from "ws";
