@@ -10,6 +10,10 @@ export interface DevServer {
   /** http://127.0.0.1:PORT */
   url: string;
   port: number;
+  /** Port of wrangler's DevTools inspector for the Worker. */
+  inspectorPort: number;
+  /** Process id of wrangler, which leads the process group holding workerd. */
+  pid: number;
   persistDir: string;
   /** The admin bearer token the server runs with. */
   adminToken: string;
@@ -25,8 +29,12 @@ export interface DevServer {
 
 export interface DevServerOptions {
   port?: number;
+  /** Wrangler configuration file, relative to the repository root. */
+  configPath?: string;
   /** Reuse a state directory, to restart over the same storage. */
   persistDir?: string;
+  /** Extra environment variables for wrangler, such as X_LOCAL_OBSERVABILITY. */
+  env?: Record<string, string>;
   /** Extra `[vars]` overrides, such as AUDIO_STORAGE_UPLOAD_INTERVAL_MS. */
   vars?: Record<string, string>;
   /** Milliseconds to wait for the server to respond. */
@@ -55,6 +63,7 @@ export async function startDevServer(
   const port = options.port ?? (await freePort());
   const persistDir =
     options.persistDir ?? mkdtempSync(join(tmpdir(), "audio-dev-"));
+  const inspectorPort = await freePort();
   const args = [
     "dev",
     "--local",
@@ -67,8 +76,9 @@ export async function startDevServer(
     "--test-scheduled",
     "--show-interactive-dev-session=false",
     "--inspector-port",
-    String(await freePort()),
+    String(inspectorPort),
   ];
+  if (options.configPath) args.push("--config", options.configPath);
   // The development secrets go in as variables, so the server runs with
   // them whether or not .dev.vars exists; `options.vars` may override them.
   const secrets = loadDevSecrets();
@@ -81,6 +91,7 @@ export async function startDevServer(
     cwd: ROOT,
     env: {
       ...process.env,
+      ...options.env,
       CLOUDFLARE_CF_FETCH_ENABLED: "false",
       WRANGLER_SEND_METRICS: "false",
       WRANGLER_SEND_ERROR_REPORTS: "false",
@@ -98,6 +109,8 @@ export async function startDevServer(
   const server: DevServer = {
     url,
     port,
+    inspectorPort,
+    pid: child.pid!,
     persistDir,
     adminToken: vars.ADMIN_TOKEN ?? secrets.adminToken,
     tokenSecret: vars.AUDIO_STORAGE_TOKEN_SECRET ?? secrets.tokenSecret,
