@@ -215,7 +215,12 @@ export class AudioSession extends DurableObject<Env> {
       if (typeof message === "string") {
         await this.onControl(ws, message);
       } else {
-        this.onAudio(ws, await frameBytes(message));
+        // An ArrayBuffer, the usual case, skips the async read and its promise.
+        const bytes =
+          message instanceof ArrayBuffer
+            ? new Uint8Array(message)
+            : await frameBytes(message);
+        this.onAudio(ws, bytes);
       }
     } catch (error) {
       log.error("session_message_failed", {
@@ -358,7 +363,7 @@ export class AudioSession extends DurableObject<Env> {
     }
     this.nextOffset.set(ws, at + bytes.length);
     const duplicate = Math.max(0, Math.min(bytes.length, audio.received - at));
-    const chunk = bytes.subarray(duplicate);
+    const chunk = duplicate === 0 ? bytes : bytes.subarray(duplicate);
     if (chunk.length === 0) return;
     // Checked after the duplicates are dropped: a client that resumes after
     // its stop resends bytes the session already has.
@@ -460,17 +465,19 @@ export class AudioSession extends DurableObject<Env> {
 
   /** Sends offsets if they changed, at most every ACK_INTERVAL_MS. */
   private sendAck(now: number): void {
-    const offsets = this.offsets();
+    const audio = this.audio;
     const changed =
-      offsets.received !== this.lastAck.received ||
-      offsets.journaled !== this.lastAck.journaled ||
-      offsets.uploaded !== this.lastAck.uploaded;
+      !audio ||
+      audio.received !== this.lastAck.received ||
+      audio.journaled !== this.lastAck.journaled ||
+      audio.uploaded !== this.lastAck.uploaded;
     if (!changed) return;
     if (now - this.lastAckAt < ACK_INTERVAL_MS) {
       this.scheduleTick();
       return;
     }
 
+    const offsets = this.offsets();
     this.lastAck = offsets;
     this.lastAckAt = now;
     for (const ws of this.ctx.getWebSockets())

@@ -36,7 +36,10 @@ async function route(
 
   const counted = COUNTED_STREAM_ROUTE.exec(path);
   if (counted) {
-    const routed = Object.assign(request, {
+    // The service's route parses the path itself, so the bench prefix goes.
+    const url = new URL(request.url);
+    url.pathname = url.pathname.slice("/bench/counted".length);
+    const routed = Object.assign(new Request(url, request), {
       params: { sessionId: decodeURIComponent(counted[1]!) },
     }) as unknown as IRequest;
     const countedEnv: Env = {

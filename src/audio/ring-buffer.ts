@@ -49,7 +49,10 @@ export class RingBuffer {
 
     const at = this.endOffset % this.capacity;
     const first = Math.min(source.length, this.capacity - at);
-    this.bytes.set(source.subarray(0, first), at);
+    this.bytes.set(
+      first === source.length ? source : source.subarray(0, first),
+      at,
+    );
     if (first < source.length) this.bytes.set(source.subarray(first), 0);
     this.endOffset += source.length;
   }
