@@ -110,7 +110,12 @@ export function countingNamespace<T extends object>(
         if (typeof value !== "function") return value;
         return (...args: unknown[]) => {
           counts.registryCalls++;
-          return (value as (...a: unknown[]) => unknown).apply(object, args);
+          // Reflect.apply: an RPC method stub treats `.apply` as a remote call.
+          return Reflect.apply(
+            value as (...a: unknown[]) => unknown,
+            object,
+            args,
+          );
         };
       },
     });

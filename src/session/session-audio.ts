@@ -2,6 +2,9 @@ import { RingBuffer } from "../audio/ring-buffer.ts";
 import type { GapEntry } from "../storage/manifest.ts";
 import type { SessionStore } from "../storage/session-store.ts";
 
+/** Largest journal row, in bytes; SQLite rows in a Durable Object hold at most 2 MB. */
+export const MAX_JOURNAL_ROW_BYTES = 1024 * 1024;
+
 /** A gap-free range of stream bytes ready to upload as one segment. */
 export interface SegmentRange {
   start: number;
@@ -89,14 +92,22 @@ export class SessionAudio {
     return gap;
   }
 
-  /** Writes the bytes received since the last journal write as one row. */
+  /**
+   * Writes the bytes received since the last journal write, in rows of at
+   * most MAX_JOURNAL_ROW_BYTES: a burst from a fast client or a long
+   * journal interval can exceed the 2 MB a SQLite row may hold in a
+   * Durable Object.
+   */
   flushJournal(): boolean {
-    const from = this.journaledOffset;
     const to = this.ring.end;
-    if (to <= from) return false;
+    if (to <= this.journaledOffset) return false;
 
-    this.store.appendJournal(from, this.ring.read(from, to));
-    this.journaledOffset = to;
+    while (this.journaledOffset < to) {
+      const from = this.journaledOffset;
+      const end = Math.min(to, from + MAX_JOURNAL_ROW_BYTES);
+      this.store.appendJournal(from, this.ring.read(from, end));
+      this.journaledOffset = end;
+    }
     return true;
   }
 

@@ -1,7 +1,10 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { expect, it } from "vitest";
 import { RingBuffer } from "../../src/audio/ring-buffer.ts";
-import { SessionAudio } from "../../src/session/session-audio.ts";
+import {
+  MAX_JOURNAL_ROW_BYTES,
+  SessionAudio,
+} from "../../src/session/session-audio.ts";
 import { SessionStore } from "../../src/storage/session-store.ts";
 
 /** Appends `bytes` in 10-byte frames and returns the session's audio. */
@@ -42,5 +45,25 @@ it("read of segment spanning journal and ring", async () => {
     expect(Array.from(audio.read(segment!))).toEqual(
       Array.from(BYTES.subarray(0, 950)),
     );
+  });
+});
+
+it("journal rows stay under the row limit", async () => {
+  await runInDurableObject(freshStub(), (_instance, state) => {
+    const store = new SessionStore(state.storage);
+    const total = 2 * MAX_JOURNAL_ROW_BYTES + 4_321;
+    const audio = new SessionAudio(store, new RingBuffer(total), 0, []);
+    const bytes = Uint8Array.from({ length: total }, (_, i) => (i * 31) % 256);
+    audio.append(bytes);
+    audio.flushJournal();
+
+    const rows = state.storage.sql
+      .exec<{ bytes: number }>("SELECT length(data) AS bytes FROM journal")
+      .toArray()
+      .map((row) => row.bytes);
+    expect(rows).toEqual([MAX_JOURNAL_ROW_BYTES, MAX_JOURNAL_ROW_BYTES, 4_321]);
+    expect(audio.journaled).toBe(total);
+    const joined = store.readJournal(0, total).map((row) => row.data);
+    expect(Buffer.concat(joined).equals(Buffer.from(bytes))).toBe(true);
   });
 });
