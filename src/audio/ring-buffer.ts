@@ -87,6 +87,22 @@ export class RingBuffer {
     }
   }
 
+  /**
+   * Returns [from, to) as a view into the ring without copying, or null when
+   * the range wraps around the end of the backing store. The view changes
+   * as later writes overwrite the ring, so use it before the next write.
+   */
+  view(from: number, to: number): Uint8Array | null {
+    if (from < this.start || to > this.endOffset || from > to) {
+      throw new RangeError(
+        `range [${from}, ${to}) is outside the ring's [${this.start}, ${this.endOffset})`,
+      );
+    }
+    const at = from % this.capacity;
+    if (at + (to - from) > this.capacity) return null;
+    return this.bytes.subarray(at, at + (to - from));
+  }
+
   /** Returns a copy of [from, to). */
   read(from: number, to: number): Uint8Array {
     const out = new Uint8Array(to - from);

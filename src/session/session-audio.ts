@@ -105,7 +105,9 @@ export class SessionAudio {
     while (this.journaledOffset < to) {
       const from = this.journaledOffset;
       const end = Math.min(to, from + MAX_JOURNAL_ROW_BYTES);
-      this.store.appendJournal(from, this.ring.read(from, end));
+      // SQLite copies the bound bytes, so a view spares a copy unless it wraps.
+      const bytes = this.ring.view(from, end) ?? this.ring.read(from, end);
+      this.store.appendJournal(from, bytes);
       this.journaledOffset = end;
     }
     return true;

@@ -61,3 +61,24 @@ describe("RingBuffer", () => {
     expect(() => ring.read(3, 4)).toThrow(/outside the ring/);
   });
 });
+
+describe("RingBuffer.view", () => {
+  it("views a range without copying", () => {
+    const ring = new RingBuffer(10);
+    ring.write(bytes(0, 6));
+
+    const view = ring.view(1, 5);
+    expect(view).toEqual(bytes(1, 5));
+    ring.write(bytes(6, 12));
+    // The view tracks the ring: offsets 11 and 12 wrote over its first byte.
+    expect(view?.[0]).toBe(11);
+  });
+
+  it("returns null for a wrapping range", () => {
+    const ring = new RingBuffer(10);
+    ring.write(bytes(0, 14));
+
+    expect(ring.view(8, 12)).toBeNull();
+    expect(ring.read(8, 12)).toEqual(bytes(8, 12));
+  });
+});
