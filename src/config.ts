@@ -14,7 +14,7 @@ export interface Config {
   maxPendingBytes: number;
   /** Largest binary frame accepted, in bytes. */
   maxFrameBytes: number;
-  /** Longest session accepted, in seconds of audio. */
+  /** Maximum session length, in seconds of audio. */
   maxSessionSeconds: number;
   /** Log per-upload detail when true. */
   debug: boolean;

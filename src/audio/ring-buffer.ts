@@ -2,8 +2,8 @@
  * A fixed-capacity byte ring addressed by absolute stream offsets.
  *
  * Offsets count every byte ever written, so `end` only grows and the ring
- * holds the bytes in [start, end) where start = max(base, end - capacity).
- * The backing store is allocated once; writes and reads copy into it or out
+ * contains the bytes in [start, end) where start = max(base, end - capacity).
+ * The backing store is allocated once. Writes and reads copy into it or out
  * of it without allocating per frame.
  */
 export class RingBuffer {
@@ -58,8 +58,8 @@ export class RingBuffer {
   }
 
   /**
-   * Skips forward to `offset` without data, as after a gap: the ring then
-   * holds nothing before it.
+   * Skips forward to `offset` without data, as after a gap. The ring then
+   * contains nothing before it.
    */
   skipTo(offset: number): void {
     if (offset < this.endOffset) {

@@ -20,7 +20,7 @@ export type ClientMessage =
 export type ServerMessage =
   | {
       type: "ready";
-      /** "resync" asks the client to resend from its last durable offset. */
+      /** "resync" means the client must resend from its last durable offset. */
       reason: "connected" | "started" | "resync";
       sessionId: string;
       userId: string;

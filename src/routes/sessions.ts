@@ -17,7 +17,7 @@ import { requireId } from "../storage/object-path.ts";
 
 const PREFIX = "/v1/sessions/";
 
-/** The Durable Object that owns one user's session. */
+/** Returns the stub of the Durable Object that owns one user's session. */
 export function sessionStub(env: Env, userId: string, sessionId: string) {
   return env.AUDIO_SESSION.get(
     env.AUDIO_SESSION.idFromName(`${userId}/${sessionId}`),

@@ -20,7 +20,7 @@ export async function restoreAudio(
   const lastGapEnd = gaps.reduce((end, gap) => Math.max(end, gap.end), 0);
   const received = Math.max(record.uploaded, store.journalEnd(), lastGapEnd);
 
-  // The window holds contiguous audio, so it never reaches back across a gap.
+  // The window contains only contiguous audio, so it never reaches back across a gap.
   const windowStart = Math.max(received - capacity, lastGapEnd, 0);
   let ring = new RingBuffer(capacity, windowStart);
   if (windowStart < record.uploaded) {
@@ -52,7 +52,7 @@ async function writeSegments(
   for (const segment of segments) {
     if (segment.end <= ring.end || ring.end >= to) continue;
     if (segment.start > ring.end) {
-      throw new Error(`no segment holds stream offset ${ring.end}`);
+      throw new Error(`no stored segment contains stream offset ${ring.end}`);
     }
 
     const start = ring.end;

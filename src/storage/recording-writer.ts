@@ -1,32 +1,9 @@
 import type { G711Encoding } from "../audio/format.ts";
 import { decodeG711 } from "../audio/g711.ts";
-import type { Manifest } from "./manifest.ts";
-import { planRecording, type Piece, type RecordingFile } from "./recording.ts";
+import type { Piece, RecordingFile } from "./recording.ts";
 
 /** Largest chunk written for a fill, in bytes. */
 const FILL_CHUNK_BYTES = 64 * 1024;
-
-/**
- * Writes bytes [from, to) of a recording's served file to `writable`, one
- * piece at a time, so memory stays constant whatever the recording's length.
- * `part` selects the container part of a webm or ogg recording.
- */
-export async function writeRecordingRange(
-  bucket: R2Bucket,
-  manifest: Manifest,
-  from: number,
-  to: number,
-  writable: WritableStream<Uint8Array>,
-  part = 1,
-): Promise<void> {
-  await writeFileRange(
-    bucket,
-    planRecording(manifest, part),
-    from,
-    to,
-    writable,
-  );
-}
 
 /** Writes bytes [from, to) of a planned file, then closes `writable`. */
 export async function writeFileRange(

@@ -61,7 +61,7 @@ export function planRecording(manifest: Manifest, part = 1): RecordingFile {
  * Returns the format a WAV download declares. G.711 is decoded to PCM16,
  * the WAV encoding that readers (browsers included) support most widely,
  * while support for WAV format codes 6 and 7 varies. Decoding maps each code
- * to its exact G.711 value, so nothing is lost.
+ * to its exact G.711 value (a table test checks all 256 codes).
  */
 export function servedWavFormat(format: AudioFormat): AudioFormat {
   if (!isG711(format)) return format;
@@ -221,5 +221,3 @@ function coveredRuns(
 function objectOffset(segment: SegmentEntry, streamOffset: number): number {
   return (segment.prefixBytes ?? 0) + streamOffset - segment.start;
 }
-
-export { writeRecordingRange } from "./recording-writer.ts";

@@ -114,15 +114,6 @@ export class SessionStore {
     this.sql.exec("DELETE FROM journal WHERE end <= ?", offset);
   }
 
-  journalBytes(): number {
-    const row = this.sql
-      .exec<{ bytes: number | null }>(
-        "SELECT SUM(end - start) AS bytes FROM journal",
-      )
-      .one();
-    return row.bytes ?? 0;
-  }
-
   saveSegment(segment: SegmentEntry): void {
     this.sql.exec(
       "INSERT OR REPLACE INTO segments (start, end, key, uploaded_at) VALUES (?, ?, ?, ?)",

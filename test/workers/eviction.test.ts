@@ -25,7 +25,7 @@ it("graceful eviction keeps audio and asks for a resync", async () => {
   await evictDurableObject(sessionStub(userId, sessionId));
 
   // The socket survived, but the woken object has lost the client's
-  // position, so it drops the frame and asks for a resume.
+  // position, so it drops the frame and requests a resume.
   socket.ws.send(new Uint8Array(640));
   const resync = await socket.until(
     (m) => m.type === "ready" && m.reason === "resync",
@@ -103,7 +103,7 @@ it("a reconnect below the received offset drops duplicates", async () => {
   first.ws.close(1000);
   await first.closed;
 
-  // The client resends from 16,000 although the server holds 32,000.
+  // The client resends from 16,000 although the server already has 32,000.
   const second = await openSession(userId, sessionId, {
     encoding: "pcm_s16le",
     sampleRate: "16000",
